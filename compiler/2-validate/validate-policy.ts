@@ -82,7 +82,7 @@ function mapAjvErrors(pf: ParsedFile, errors: AjvError[]): Diagnostic[] {
         break;
       }
       case 'const':
-        if (path.length === 1 && path[0] === 'version') ds.push(diag('SF2010', { found: describe(data) }, vspan));
+        if (path.length === 1 && path[0] === 'version') ds.push(diag('SF2010', { found: JSON.stringify(data) }, vspan));
         else ds.push(diag('SF2005', { where, detail: `must be ${JSON.stringify(e.params['allowedValue'])}` }, vspan));
         break;
       case 'pattern':
@@ -90,7 +90,7 @@ function mapAjvErrors(pf: ParsedFile, errors: AjvError[]): Diagnostic[] {
         else if (kind === 'duration') ds.push(diag('SF2007', { where, found: String(data) }, vspan));
         else if (kind === 'action') ds.push(diag('SF2015', { where, found: String(data) }, vspan));
         else if (kind === 'port') ds.push(diag('SF2016', { where, found: String(data) }, vspan));
-        else if (e.params['propertyName'] !== undefined) break; // reported with propertyNames below
+        else if (e.propertyName !== undefined) break; // reported with propertyNames below
         else ds.push(diag('SF2005', { where, detail: `"${String(data)}" ${KIND_DETAIL[kind] ?? `must match ${String(e.params['pattern'])}`}` }, vspan));
         break;
       case 'propertyNames': {

@@ -41,6 +41,7 @@ export function loadChain(entryAbs: string, host: SourceHost): LoadResult {
   let next: Target | null = { key: entryAbs, abs: entryAbs, display: host.display(entryAbs), builtin: false };
   const seen = new Map<string, number>();
   const vias: ({ span: Span; link: string } | undefined)[] = [];
+  let broken = false;
 
   while (next) {
     const t: Target = next;
@@ -77,7 +78,13 @@ export function loadChain(entryAbs: string, host: SourceHost): LoadResult {
     if (!pr.parsed) break;
     const vr = validatePolicy(pr.parsed);
     ds.push(...vr.diagnostics);
-    if (!vr.policy) break;
+    if (!vr.policy) {
+      // Keep following a well-formed `extends` so that every problem of the chain is
+      // reported in one run; the chain itself is discarded below.
+      const ext = (pr.parsed.value as { extends?: unknown }).extends;
+      broken = true;
+      if (typeof ext !== 'string' && ext !== undefined) break;
+    }
     seen.set(t.key, chain.length);
     vias.push(t.via);
     const link: ChainLink = {
@@ -87,16 +94,16 @@ export function loadChain(entryAbs: string, host: SourceHost): LoadResult {
       // Built-in profiles are templates: their relative paths (e.g. `workspace: .`) mean the
       // directory of the policy being compiled, not the directory the profile is stored in.
       baseDir: t.builtin ? entryDir : dirOf(t.abs),
-      policy: vr.policy,
+      policy: vr.policy ?? (pr.parsed.value as RawPolicy),
       parsed: pr.parsed,
     };
     chain.push(link);
 
     // `none` is the root of every chain.
     if (t.builtin && t.key === 'builtin:none') break;
-    const ext = vr.policy.extends ?? 'agent';
+    const ext = link.policy.extends ?? 'agent';
     const span = pr.parsed.map.valueSpan(['extends']);
-    const hasKey = vr.policy.extends !== undefined;
+    const hasKey = link.policy.extends !== undefined;
     const via = { span: hasKey ? span : pr.parsed.map.valueSpan([]), link: ext };
     if (isBuiltin(ext)) {
       next = { key: `builtin:${ext}`, abs: joinPath(host.builtinDir, `${ext}.yaml`), display: `builtin:${ext}`, builtin: true, via };
@@ -114,5 +121,5 @@ export function loadChain(entryAbs: string, host: SourceHost): LoadResult {
       break;
     }
   }
-  return { chain, diagnostics: ds, texts };
+  return { chain: broken ? [] : chain, diagnostics: ds, texts };
 }

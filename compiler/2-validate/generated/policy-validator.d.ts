@@ -3,6 +3,8 @@ export interface AjvError {
   instancePath: string;
   schemaPath: string;
   keyword: string;
+  /** Set when the error is about a mapping key checked by propertyNames. */
+  propertyName?: string;
   params: Record<string, unknown>;
   message?: string;
   schema?: unknown;
