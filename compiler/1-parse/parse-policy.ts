@@ -122,7 +122,13 @@ export function parsePolicy(file: string, bytes: Uint8Array): ParseResult {
     map.set(path, keySpan ? { value: own, key: keySpan } : { value: own });
     const tag = (node as { tag?: string }).tag;
     if (tag !== undefined && !viaAlias) {
-      ds.push(diag('SF1011', { tag: tagName(tag) }, own));
+      // The node's range starts after its properties: point at the tag itself.
+      const start = node.range![0];
+      const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+      const bang = text.lastIndexOf('!', start);
+      let at = bang >= lineStart ? bang : start;
+      while (at > lineStart && !/\s/.test(text[at - 1]!)) at--;
+      ds.push(diag('SF1011', { tag: tagName(tag) }, span(at, text.indexOf(' ', at) > at ? text.indexOf(' ', at) : at + 1)));
     }
     if (isScalar(node)) return node.value ?? null;
     if (isSeq(node)) {
