@@ -3,7 +3,7 @@ import type { Diagnostic, Span } from './diagnostics/types.js';
 import { hasErrors } from './diagnostics/types.js';
 import { diag } from './diagnostics/catalog.js';
 import { loadChain, type ChainLink } from './3-resolve/load-chain.js';
-import { mergeChain, type Merged } from './3-resolve/merge-chain.js';
+import { mergeChain, writeImpliesRead, type Merged } from './3-resolve/merge-chain.js';
 import { buildIR, checkEffective } from './3-resolve/build-ir.js';
 import type { SourceHost } from './3-resolve/source-host.js';
 import type { PolicyIR } from './ir/policy-ir.js';
@@ -33,8 +33,9 @@ export function resolvePolicy(entryAbs: string, host: SourceHost): ResolveResult
   const ds = [...loaded.diagnostics];
   if (hasErrors(ds) || loaded.chain.length === 0) return { resolved: null, diagnostics: ds, texts: loaded.texts };
   const chain = loaded.chain;
-  const merged = mergeChain(chain);
-  ds.push(...checkEffective(merged, host.exists));
+  const raw = mergeChain(chain);
+  ds.push(...checkEffective(raw, host.exists, chain.map((l) => l.display)));
+  const merged = writeImpliesRead(raw);
   const entryDir = posix.dirname(entryAbs);
   const bundleNames = new Map<string, string>();
   for (const l of chain) bundleNames.set(l.display, l.builtin ? l.key : posix.relative(entryDir, l.key));
@@ -64,7 +65,10 @@ export function compilePolicy(entryAbs: string, host: SourceHost): CompileResult
 
   const ref = (s: Span): SourceRef => ({ file: bundleNames.get(s.file) ?? s.file, line: s.line, col: s.col });
   const sourcemap: Record<string, SourceRef> = {};
-  for (const [ptr, s] of merged.origins) sourcemap[`policy.json#${irPointer(ptr)}`] = ref(s);
+  for (const [ptr, s] of merged.origins) {
+    const irPtr = irPointer(ptr);
+    if (hasPointer(ir, irPtr)) sourcemap[`policy.json#${irPtr}`] = ref(s);
+  }
   const lowered: [string, Record<string, string>][] = [['mounts.json', mounts.origins], ['cgroup.json', cgroup.origins], ['env.json', env.origins]];
   for (const [artifact, origins] of lowered) {
     for (const [ptr, from] of Object.entries(origins)) {
@@ -89,4 +93,15 @@ const RENAMED: Record<string, string> = {
 export function irPointer(raw: string): string {
   for (const [from, to] of Object.entries(RENAMED)) if (raw === from || raw.startsWith(from + '/')) return to + raw.slice(from.length);
   return raw.replace(/^\/syscalls\/rules\/(\d+)\/syscall/, '/syscalls/rules/$1/syscalls');
+}
+
+/** Does the JSON pointer name a value of obj? */
+function hasPointer(obj: unknown, ptr: string): boolean {
+  let cur: unknown = obj;
+  for (const seg of ptr.split('/').slice(1)) {
+    const key = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key)) return false;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return true;
 }

@@ -63,10 +63,8 @@ export function parsePolicy(file: string, bytes: Uint8Array): ParseResult {
     schema: 'core',
   }) as unknown as Document.Parsed[] | { errors: unknown[] };
 
-  const pos = (offset: number): { line: number; col: number } => {
-    const p = lc.linePos(offset);
-    return { line: p.line, col: p.col };
-  };
+  // Our own line index: the parser's LineCounter misses newlines inside broken tokens.
+  const pos = lineIndex(text);
   const span = (start: number, end: number): Span => {
     const a = pos(start);
     const b = pos(Math.max(start, end));

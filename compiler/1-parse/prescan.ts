@@ -44,7 +44,8 @@ export function findExcessiveNesting(text: string, limit = PRESCAN_DEPTH_LIMIT):
       i = nl - 1;
       continue;
     }
-    if (c === 34 || c === 39) {
+    if ((c === 34 || c === 39) && (i === 0 || /[\s[{,]/.test(text[i - 1]!))) {
+      // A quote opens a quoted scalar only at the start of a token: in `it's` it is text.
       quote = text[i] as '"' | "'";
     } else if (c === 91 || c === 123) {
       flow++;

@@ -53,9 +53,13 @@ const KIND_DETAIL: Record<string, string> = {
 function mapAjvErrors(pf: ParsedFile, errors: AjvError[]): Diagnostic[] {
   const ds: Diagnostic[] = [];
   // Errors under a oneOf/anyOf branch are noise once the combinator itself is reported.
+  // For anyOf (a syscall name or a list of names) the branches' errors, wherever their
+  // $refs point, are about the same value: drop everything at or below its instance.
   const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath + '/');
+  const anyOfAt = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath);
   for (const e of errors) {
     if (combinators.some((c) => e.schemaPath.startsWith(c))) continue;
+    if (e.keyword !== 'anyOf' && anyOfAt.some((p) => e.instancePath === p || e.instancePath.startsWith(p + '/'))) continue;
     const path = parsePointer(e.instancePath);
     const where = displayPath(path);
     const kind = (e.parentSchema?.['x-sf-kind'] as string | undefined) ?? '';
@@ -170,6 +174,9 @@ function semanticChecks(pf: ParsedFile): Diagnostic[] {
     if (x.includes('\0')) detail = 'contains a NUL character';
     else if (/^~[^/]/.test(x)) detail = 'uses ~user, which is not supported; write ~/ for the home directory or an absolute path';
     else if (!glob && /[*?[\]{}]/.test(x)) detail = 'contains glob characters; globs are allowed only in filesystem.deny';
+    else if (glob && !/[*?[\]{}]/.test(x) && !(x.startsWith('/') || x === '~' || x.startsWith('~/') || x.startsWith('./') || x.startsWith('../'))) {
+      detail = `is neither a path nor a glob; write ./${x} for the file next to the policy or **/${x} for every file of that name`;
+    }
     else if (!glob && !(x.startsWith('/') || x === '~' || x.startsWith('~/') || x === '.' || x === '..' || x.startsWith('./') || x.startsWith('../'))) {
       detail = 'is ambiguous; write an absolute path, ~/path, or ./path relative to the policy file';
     }

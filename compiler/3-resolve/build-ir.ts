@@ -36,8 +36,7 @@ export function buildIR(merged: Merged, chain: string[]): PolicyIR {
   const size = (v: number | string | undefined): number | null => (v === undefined ? null : parseSize(v));
   const fs = p.filesystem ?? {};
   const write = fs.write ?? [];
-  // write implies read: a path both inherited as read-only and made writable is writable.
-  const read = (fs.read ?? []).filter((r) => !write.includes(r));
+  const read = fs.read ?? []; // writeImpliesRead has removed the paths made writable
   return {
     format: IR_FORMAT,
     name: p.name,
@@ -93,13 +92,17 @@ export function buildIR(merged: Merged, chain: string[]): PolicyIR {
 }
 
 /** Checks on the effective policy (they need the whole chain merged). */
-export function checkEffective(merged: Merged, exists: (abs: string) => boolean): Diagnostic[] {
+export function checkEffective(merged: Merged, exists: (abs: string) => boolean, chainFiles: readonly string[]): Diagnostic[] {
   const ds: Diagnostic[] = [];
   const p = merged.policy;
   const o = (ptr: string): Span | undefined => merged.origins.get(ptr);
+  // Of two conflicting values, blame the one written in the most derived file: that is
+  // where the conflict was introduced and where the user can fix it.
+  const rank = (s: Span | undefined) => (s ? chainFiles.indexOf(s.file) : Infinity);
+  const blame = (a: Span | undefined, b: Span | undefined) => (rank(b) < rank(a) ? b : a ?? b);
   const mode = p.network?.mode ?? 'offline';
   if ((p.network?.allow?.length ?? 0) > 0 && mode !== 'fetch') {
-    ds.push(diag('SF2013', { mode }, o('/network/allow') ?? o('/network/mode')));
+    ds.push(diag('SF2013', { mode }, blame(o('/network/allow'), o('/network/mode'))));
   }
   const ws = p.filesystem?.workspace;
   if (ws !== undefined && ws.startsWith('/') && !exists(ws)) {

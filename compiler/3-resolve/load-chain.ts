@@ -83,7 +83,7 @@ export function loadChain(entryAbs: string, host: SourceHost): LoadResult {
       // reported in one run; the chain itself is discarded below.
       const ext = (pr.parsed.value as { extends?: unknown }).extends;
       broken = true;
-      if (typeof ext !== 'string' && ext !== undefined) break;
+      if ((typeof ext !== 'string' && ext !== undefined) || ext === '') break;
     }
     seen.set(t.key, chain.length);
     vias.push(t.via);

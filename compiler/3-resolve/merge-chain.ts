@@ -2,7 +2,7 @@ import type { RawPolicy } from '../2-validate/raw-policy.js';
 import type { Span } from '../diagnostics/types.js';
 import { pointer, type PathSeg } from '../1-parse/source-map.js';
 import type { ChainLink } from './load-chain.js';
-import { joinPath } from './host-path.js';
+import { cleanPath, joinPath } from './host-path.js';
 
 /**
  * Phase 3b: merge an extends chain into one effective (raw) policy, recording where every
@@ -31,7 +31,9 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** Make a link's relative host paths absolute against its base directory. */
 export function absolutize(link: ChainLink): RawPolicy {
   const p = structuredClone(link.policy);
-  const abs = (x: string): string => (x === '.' || x === '..' || x.startsWith('./') || x.startsWith('../') ? joinPath(link.baseDir, x) : x);
+  // Relative paths are placed next to the file; every path loses `.` components and
+  // trailing or repeated slashes, so that `/srv/data/` and `/srv/data` are one path.
+  const abs = (x: string): string => (x === '.' || x === '..' || x.startsWith('./') || x.startsWith('../') ? joinPath(link.baseDir, x) : x.includes('*') || x.includes('?') ? x : cleanPath(x));
   if (p.filesystem) {
     const f = p.filesystem;
     if (f.workspace !== undefined) f.workspace = abs(f.workspace);
@@ -76,10 +78,10 @@ function mergeInto(base: Record<string, unknown>, over: Record<string, unknown>,
     const v = over[key];
     if (LISTS.has(ptr) && Array.isArray(v)) {
       const prev = Array.isArray(out[key]) ? (out[key] as unknown[]) : [];
-      const seen = new Set(prev.map((x) => JSON.stringify(x)));
+      const seen = new Set(prev.map(stableKey));
       const merged = [...prev];
       v.forEach((item, i) => {
-        const k = JSON.stringify(item);
+        const k = stableKey(item);
         if (seen.has(k)) return;
         seen.add(k);
         recordAll(item, [...path, key, i], [...p, merged.length], link, origins);
@@ -107,4 +109,34 @@ function mergeInto(base: Record<string, unknown>, over: Record<string, unknown>,
     }
   }
   return out;
+}
+
+/** A key for "equal entries" that does not depend on the order of mapping keys. */
+function stableKey(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableKey).join(',')}]`;
+  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableKey(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * write implies read: a path inherited as read-only that a more derived policy makes
+ * writable is dropped from `read`, and the origins of the remaining read entries are
+ * renumbered so that every pointer still names the right value.
+ */
+export function writeImpliesRead(m: Merged): Merged {
+  const fs = m.policy.filesystem;
+  if (!fs?.read || !fs.write) return m;
+  const write = new Set(fs.write);
+  const keep = fs.read.map((r, i) => [r, i] as const).filter(([r]) => !write.has(r));
+  if (keep.length === fs.read.length) return m;
+  const origins = new Map<string, Span>();
+  const prefix = '/filesystem/read/';
+  for (const [k, s] of m.origins) if (!k.startsWith(prefix)) origins.set(k, s);
+  keep.forEach(([, old], i) => {
+    for (const [k, s] of m.origins) {
+      if (k === prefix + old || k.startsWith(`${prefix}${old}/`)) origins.set(prefix + i + k.slice(prefix.length + String(old).length), s);
+    }
+  });
+  const policy = { ...m.policy, filesystem: { ...fs, read: keep.map(([r]) => r) } };
+  return { policy, origins };
 }

@@ -5,12 +5,15 @@ import { cleanPath } from '../3-resolve/host-path.js';
 
 /**
  * The mount plan: an ordered list of operations on an empty root, in the order a runner
- * applies them (bubblewrap applies its arguments in order). Read-only binds first, then
- * writable binds and the workspace, then private mounts, then masks, so that a deny entry
- * always wins over a read or write grant that covers it.
+ * applies them (bubblewrap applies its arguments in order, and a later mount hides what is
+ * below it). Binds, tmpfs, /proc and /dev are ordered parents before children (by number
+ * of path components, then in policy order: read, workspace, write, tmpfs), so that a
+ * read-only `./.git` inside the workspace is mounted after, i.e. on top of, the workspace,
+ * and a workspace below /tmp on top of the /tmp tmpfs. Masks come last, so that a deny
+ * entry always wins over a read or write grant that covers it.
  *
- * Paths starting with `~/` and globs in masks are expanded by the runtime at apply time,
- * against the invoking user's home and the bound trees.
+ * Paths starting with `~/` are ordered as if ~ were /home/USER (two components); the
+ * runtime expands them and the deny globs at apply time and re-applies the same ordering.
  */
 export type MountOp =
   | { op: 'ro-bind'; source: string; target: string }
@@ -40,30 +43,62 @@ export function isGlob(p: string): boolean {
   return /[*?[\]{}]/.test(p);
 }
 
+/** Number of path components, counting ~ as two (/home/USER). */
+export function mountDepth(p: string): number {
+  const parts = p.split('/').filter((c) => c !== '' && c !== '.');
+  return parts[0] === '~' ? parts.length + 1 : parts.length;
+}
+
+/** Lexical normal form, `..` collapsed. Only for refusing obviously bad paths, never for granting. */
+function lexical(p: string): string {
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') out.pop();
+    else out.push(c);
+  }
+  return (p.startsWith('/') ? '/' : '') + out.join('/');
+}
+
+/** Below this a tmpfs is useless; 0 would mean unlimited (tmpfs(5)). */
+export const MIN_DISK = 1024 * 1024;
+
 export function lowerMounts(ir: PolicyIR, span: (ptr: string) => Span | undefined): Lowered<MountPlan> {
   const ds: Diagnostic[] = [];
-  const ops: MountOp[] = [];
-  const origins: Record<string, string> = {};
-  const push = (op: MountOp, origin: string) => {
-    origins[`/ops/${ops.length}`] = origin;
-    ops.push(op);
-  };
   const fs = ir.filesystem;
-  fs.read.forEach((p, i) => push({ op: 'ro-bind', source: p, target: p }, `/filesystem/read/${i}`));
+  const staged: { op: MountOp; origin: string; depth: number }[] = [];
+  const stage = (op: MountOp, origin: string, path: string) => staged.push({ op, origin, depth: mountDepth(path) });
+  fs.read.forEach((p, i) => stage({ op: 'ro-bind', source: p, target: p }, `/filesystem/read/${i}`, p));
   if (fs.workspace !== null) {
-    const ws = cleanPath(fs.workspace);
-    if (SYSTEM_DIRS.includes(ws) || ws === '~/') {
-      ds.push(diag('SF4003', { path: fs.workspace, what: ws === '/' ? 'the whole host' : ws.startsWith('~') ? 'the home directory' : `the system directory ${ws}` }, span('/filesystem/workspace')));
+    // Checked on the path as written and with `..` collapsed: `../..` must not reach /.
+    // The runtime checks again on the kernel-resolved path before binding it.
+    for (const form of new Set([cleanPath(fs.workspace), lexical(fs.workspace) || '/'])) {
+      if (SYSTEM_DIRS.includes(form) || form === '~/') {
+        const what = form === '/' ? 'the whole host' : form.startsWith('~') ? 'the home directory' : `the system directory ${form}`;
+        ds.push(diag('SF4003', { path: fs.workspace, what }, span('/filesystem/workspace')));
+        break;
+      }
     }
-    push({ op: 'bind', source: fs.workspace, target: fs.workspace }, '/filesystem/workspace');
+    stage({ op: 'bind', source: fs.workspace, target: fs.workspace }, '/filesystem/workspace', fs.workspace);
   }
-  fs.write.forEach((p, i) => push({ op: 'bind', source: p, target: p }, `/filesystem/write/${i}`));
+  fs.write.forEach((p, i) => stage({ op: 'bind', source: p, target: p }, `/filesystem/write/${i}`, p));
+  if (ir.resources.diskBytes !== null && ir.resources.diskBytes < MIN_DISK) {
+    ds.push(diag('SF4004', { found: ir.resources.diskBytes, limit: MIN_DISK }, span('/resources/disk')));
+  }
   fs.tmpfs.forEach((p, i) => {
     if (!p.startsWith('/')) ds.push(diag('SF4002', { found: p }, span(`/filesystem/tmpfs/${i}`)));
-    push({ op: 'tmpfs', target: p, sizeBytes: ir.resources.diskBytes }, `/filesystem/tmpfs/${i}`);
+    stage({ op: 'tmpfs', target: p, sizeBytes: ir.resources.diskBytes }, `/filesystem/tmpfs/${i}`, p);
   });
-  push({ op: 'proc', target: '/proc' }, '');
-  push({ op: 'dev', target: '/dev' }, '');
-  fs.deny.forEach((p, i) => push({ op: 'mask', path: p, glob: isGlob(p) }, `/filesystem/deny/${i}`));
+  stage({ op: 'proc', target: '/proc' }, '', '/proc');
+  stage({ op: 'dev', target: '/dev' }, '', '/dev');
+  // Array.prototype.sort is stable: equal depths keep policy order.
+  staged.sort((a, b) => a.depth - b.depth);
+  fs.deny.forEach((p, i) => staged.push({ op: { op: 'mask', path: p, glob: isGlob(p) }, origin: `/filesystem/deny/${i}`, depth: Infinity }));
+  const ops: MountOp[] = [];
+  const origins: Record<string, string> = {};
+  for (const s of staged) {
+    if (s.origin) origins[`/ops/${ops.length}`] = s.origin;
+    ops.push(s.op);
+  }
   return { value: { format: 'sandforge-mounts/1', ops, cwd: fs.workspace ?? '/' }, origins, diagnostics: ds };
 }

@@ -23,7 +23,7 @@ export interface EmitInput {
   env: EnvPlan;
   /** "artifact#/pointer" -> where in the policy files it comes from. */
   sourcemap: Record<string, SourceRef>;
-  /** Every policy file of the chain: bundle-relative name and sha256 of its bytes. */
+  /** Every policy file of the chain: bundle-relative name and sha256 of its UTF-8 text (a BOM removed). */
   sources: { name: string; sha256: string }[];
 }
 

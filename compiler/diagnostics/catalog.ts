@@ -102,6 +102,8 @@ export const catalog = {
     doc: 'A tmpfs is mounted at a path inside the sandbox, such as `/tmp`.' },
   SF4003: { severity: 'error', title: 'workspace is the root or a system directory', message: 'workspace {path} would expose {what} read-write',
     doc: 'The workspace is bound read-write. Binding `/`, `/usr`, `/etc`, the home directory itself or similar would let the sandbox rewrite the host.' },
+  SF4004: { severity: 'error', title: 'disk limit too small', message: 'resources.disk of {found} bytes is below the minimum of {limit} bytes',
+    doc: 'The disk size bounds every tmpfs. A size of 0 would mean *unlimited* to the kernel (tmpfs(5)), so tiny values are refused.' },
 
   // ---- SF5xxx emit -------------------------------------------------------------------
   SF5001: { severity: 'error', title: 'artifact too large', message: 'artifact {artifact} is {size} bytes, over the limit of {limit} bytes',
@@ -114,8 +116,8 @@ export const catalog = {
     doc: 'Writes outside the workspace can plant files that run later on the host (shell rc files, caches, hooks). Keep writes in the workspace or a tmpfs.' },
   SF6003: { severity: 'warning', title: 'secrets readable', message: '{path} is readable inside the sandbox and may hold secrets ({what}); add it to filesystem.deny',
     doc: 'Credentials such as ~/.ssh, ~/.aws, ~/.gnupg, ~/.kube, ~/.docker/config.json and .env files should be masked with `filesystem.deny`.' },
-  SF6004: { severity: 'warning', title: 'syscalls allowed by default', message: 'syscalls.default is allow: every syscall not denied is permitted',
-    doc: 'A deny-list filter misses new and obscure syscalls. Use `default: errno(EPERM)` with an allow list.' },
+  SF6004: { severity: 'warning', title: 'syscalls allowed by default', message: 'syscalls.default is {action}: every syscall not denied runs',
+    doc: 'A deny-list filter misses new and obscure syscalls. `log` only records the call and lets it run, like `allow`. Use `default: errno(EPERM)` with an allow list.' },
   SF6005: { severity: 'warning', title: 'no timeout', message: 'resources.timeout is not set: a runaway task runs forever',
     doc: 'Set `resources.timeout` (e.g. `30m`) so a stuck or looping agent is stopped.' },
   SF6006: { severity: 'warning', title: 'suppression without a reason', message: 'sandforge-ignore {code} needs a reason: write "# sandforge-ignore {code}: why"',

@@ -12,15 +12,16 @@ export interface Suppression {
   reason: string | null;
 }
 
-const SUPPRESS = /(^|\s)#\s*sandforge-ignore\s+(SF\d{4}(?:\s*,\s*SF\d{4})*)\s*(?::\s*(.*?))?\s*$/;
+const SUPPRESS = /(^|\s)#\s*sandforge-ignore\s+(SF\d{4}(?:\s*,\s*SF\d{4})*)(.*)$/;
 
-/** `# sandforge-ignore SF6001[, SF6002]: reason` comments of one file. */
+/** `# sandforge-ignore SF6001[, SF6002]: reason` comments of one file. The reason must follow a colon. */
 export function findSuppressions(file: string, text: string): Suppression[] {
   const out: Suppression[] = [];
   text.split('\n').forEach((line, i) => {
     const m = SUPPRESS.exec(line);
     if (!m) return;
-    const reason = m[3] && m[3].trim() !== '' ? m[3].trim() : null;
+    const rest = /^\s*:(.*)$/.exec(m[3]!);
+    const reason = rest && rest[1]!.trim() !== '' ? rest[1]!.trim() : null;
     out.push({ file, line: i + 1, col: (m.index ?? 0) + m[1]!.length + 1, codes: m[2]!.split(/\s*,\s*/), reason });
   });
   return out;
