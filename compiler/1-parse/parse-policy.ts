@@ -2,7 +2,7 @@ import { LineCounter, parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq
 import { diag } from '../diagnostics/catalog.js';
 import type { Diagnostic, Span } from '../diagnostics/types.js';
 import { SourceMap, type PathSeg } from './source-map.js';
-import { findExcessiveNesting, firstInvalidUtf8, bytePosition } from './prescan.js';
+import { findExcessiveNesting, firstInvalidUtf8, bytePosition, PRESCAN_DEPTH_LIMIT } from './prescan.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_DEPTH = 64;
@@ -49,7 +49,7 @@ export function parsePolicy(file: string, bytes: Uint8Array): ParseResult {
   if (deep) {
     const lineCounter = lineIndex(text);
     const p = lineCounter(deep.offset);
-    ds.push(diag('SF1007', { limit: MAX_DEPTH }, at(p.line, p.col)));
+    ds.push(diag('SF1007', { limit: PRESCAN_DEPTH_LIMIT }, at(p.line, p.col)));
     return { parsed: null, text: text, diagnostics: ds };
   }
 

@@ -21,11 +21,12 @@ export function parseSize(v: number | string): number | null {
   if (!m) return null;
   const unit = SIZE_UNITS[m[3]!];
   if (unit === undefined) return null;
-  const whole = Number(m[1]);
-  const frac = m[2] ? Number('0.' + m[2]) : 0;
   if (m[2] && unit === 1) return null;
-  const bytes = Math.floor(whole * unit + frac * unit);
-  return Number.isSafeInteger(bytes) ? bytes : null;
+  // Exact integer arithmetic: 1.1G is floor(11 * 2^30 / 10) bytes, with no float rounding.
+  const digits = m[2] ?? '';
+  const scaled = BigInt(m[1]! + digits) * BigInt(unit);
+  const bytes = scaled / 10n ** BigInt(digits.length);
+  return bytes <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(bytes) : null;
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -136,7 +136,15 @@ function mapAjvErrors(pf: ParsedFile, errors: AjvError[]): Diagnostic[] {
         ds.push(diag('SF2005', { where, detail: e.message ?? e.keyword }, vspan));
     }
   }
-  return ds;
+  // Several schema keywords can fail for one value (an empty name: minLength and pattern);
+  // one diagnostic per value and code is enough.
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}@${d.span?.line}:${d.span?.col}` + (d.code === 'SF2001' ? d.message : '');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -160,7 +168,7 @@ function semanticChecks(pf: ParsedFile): Diagnostic[] {
     if (typeof x !== 'string' && typeof x !== 'number') return;
     const n = parseDuration(x);
     if (n !== null && n > MAX_DURATION_MS) ds.push(diag('SF2008', { where: displayPath(path), limit: 'at most 366 days', found: String(x) }, at(path)));
-    if (n === 0) ds.push(diag('SF2008', { where: displayPath(path), limit: 'more than 0', found: String(x) }, at(path)));
+    if (n === 0 && typeof x === 'string') ds.push(diag('SF2008', { where: displayPath(path), limit: 'more than 0', found: String(x) }, at(path)));
   };
   const cidrCheck = (path: PathSeg[], x: unknown) => {
     if (typeof x !== 'string') return;

@@ -6,6 +6,7 @@ import { parseCidr, formatCidr } from '../2-validate/cidr.js';
 import { IR_FORMAT, type PolicyIR, type PortRange } from '../ir/policy-ir.js';
 import { parseAction } from '../ir/syscall-action.js';
 import type { Merged } from './merge-chain.js';
+import { setOwn } from './host-path.js';
 
 export const DEFAULT_VM_MEMORY = 512 * 1024 * 1024;
 export const DEFAULT_VSOCK_PORT = 2222;
@@ -26,7 +27,7 @@ function normCidr(c: string): string {
 
 function sortedRecord(r: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(r ?? {}).sort()) out[k] = r![k]!;
+  for (const k of Object.keys(r ?? {}).sort()) setOwn(out, k, r![k]!);
   return out;
 }
 

@@ -21,6 +21,22 @@ export function cleanPath(p: string): string {
   return out === '' ? '.' : out;
 }
 
+/** Lexical normal form, `..` collapsed. Never for granting access: only for naming and refusing. */
+export function lexicalPath(p: string): string {
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') out.pop();
+    else out.push(c);
+  }
+  return (p.startsWith('/') ? '/' : '') + out.join('/');
+}
+
+/** Set an own property, also for keys such as `__proto__` that a plain assignment would not create. */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Is `p` equal to `dir` or below it, comparing whole components (never a string prefix)? */
 export function isWithin(p: string, dir: string): boolean {
   const a = cleanPath(p).split('/');

@@ -5,7 +5,7 @@ import { diag } from '../diagnostics/catalog.js';
 import { suggestion } from '../diagnostics/did-you-mean.js';
 import type { Diagnostic, Related, Span } from '../diagnostics/types.js';
 import { BUILTIN_PROFILES, FileTooLarge, isBuiltin, type SourceHost } from './source-host.js';
-import { dirOf, joinPath } from './host-path.js';
+import { dirOf, joinPath, lexicalPath } from './host-path.js';
 
 export const MAX_CHAIN = 16;
 
@@ -38,7 +38,7 @@ export function loadChain(entryAbs: string, host: SourceHost): LoadResult {
   const entryDir = dirOf(entryAbs);
 
   type Target = { key: string; abs: string; display: string; builtin: boolean; via?: { span: Span; link: string } };
-  let next: Target | null = { key: entryAbs, abs: entryAbs, display: host.display(entryAbs), builtin: false };
+  let next: Target | null = { key: lexicalPath(entryAbs), abs: entryAbs, display: host.display(entryAbs), builtin: false };
   const seen = new Map<string, number>();
   const vias: ({ span: Span; link: string } | undefined)[] = [];
   let broken = false;
@@ -113,7 +113,8 @@ export function loadChain(entryAbs: string, host: SourceHost): LoadResult {
         break;
       }
       const abs = ext.startsWith('/') ? ext : joinPath(dirOf(t.abs), ext);
-      next = { key: abs, abs, display: host.display(abs), builtin: false, via };
+      // The key names the file for cycle detection; `./sub/../p.yaml` is p.yaml.
+      next = { key: lexicalPath(abs), abs, display: host.display(abs), builtin: false, via };
     } else {
       ds.push(diag('SF3002', { name: ext, suggestion: suggestion(ext, BUILTIN_PROFILES), builtins: BUILTIN_PROFILES.join(', ') }, span, {
         hint: 'write ./' + ext + ' to extend a file next to this policy',

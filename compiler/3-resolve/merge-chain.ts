@@ -2,7 +2,7 @@ import type { RawPolicy } from '../2-validate/raw-policy.js';
 import type { Span } from '../diagnostics/types.js';
 import { pointer, type PathSeg } from '../1-parse/source-map.js';
 import type { ChainLink } from './load-chain.js';
-import { cleanPath, joinPath } from './host-path.js';
+import { cleanPath, joinPath, setOwn } from './host-path.js';
 
 /**
  * Phase 3b: merge an extends chain into one effective (raw) policy, recording where every
@@ -93,7 +93,7 @@ function mergeInto(base: Record<string, unknown>, over: Record<string, unknown>,
       const prev = isObj(out[key]) ? (out[key] as Record<string, unknown>) : {};
       const merged: Record<string, unknown> = { ...prev };
       for (const k of Object.keys(v)) {
-        merged[k] = v[k];
+        setOwn(merged, k, v[k]);
         recordAll(v[k], [...p, k], [...p, k], link, origins);
       }
       origins.set(ptr, link.parsed.map.keySpan(p));

@@ -1,7 +1,7 @@
 import type { Diagnostic, Span } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { PolicyIR } from '../ir/policy-ir.js';
-import { cleanPath } from '../3-resolve/host-path.js';
+import { cleanPath, lexicalPath } from '../3-resolve/host-path.js';
 
 /**
  * The mount plan: an ordered list of operations on an empty root, in the order a runner
@@ -49,17 +49,6 @@ export function mountDepth(p: string): number {
   return parts[0] === '~' ? parts.length + 1 : parts.length;
 }
 
-/** Lexical normal form, `..` collapsed. Only for refusing obviously bad paths, never for granting. */
-function lexical(p: string): string {
-  const out: string[] = [];
-  for (const c of p.split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c === '..') out.pop();
-    else out.push(c);
-  }
-  return (p.startsWith('/') ? '/' : '') + out.join('/');
-}
-
 /** Below this a tmpfs is useless; 0 would mean unlimited (tmpfs(5)). */
 export const MIN_DISK = 1024 * 1024;
 
@@ -72,7 +61,7 @@ export function lowerMounts(ir: PolicyIR, span: (ptr: string) => Span | undefine
   if (fs.workspace !== null) {
     // Checked on the path as written and with `..` collapsed: `../..` must not reach /.
     // The runtime checks again on the kernel-resolved path before binding it.
-    for (const form of new Set([cleanPath(fs.workspace), lexical(fs.workspace) || '/'])) {
+    for (const form of new Set([cleanPath(fs.workspace), lexicalPath(fs.workspace) || '/'])) {
       if (SYSTEM_DIRS.includes(form) || form === '~/') {
         const what = form === '/' ? 'the whole host' : form.startsWith('~') ? 'the home directory' : `the system directory ${form}`;
         ds.push(diag('SF4003', { path: fs.workspace, what }, span('/filesystem/workspace')));
