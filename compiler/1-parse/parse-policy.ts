@@ -53,7 +53,23 @@ export function parsePolicy(file: string, bytes: Uint8Array): ParseResult {
     return { parsed: null, text: text, diagnostics: ds };
   }
 
-  const docs = parseAllDocuments(text, {
+  let docs: Document.Parsed[] | { errors: unknown[] };
+  try {
+    docs = parseDocuments(text, lc);
+  } catch (e) {
+    // The parser recurses; the prescan bounds nesting, but should some other shape still
+    // exhaust the stack, the file is refused, never the process.
+    if (e instanceof RangeError) {
+      ds.push(diag('SF1007', { limit: MAX_DEPTH }, at(1, 1)));
+      return { parsed: null, text, diagnostics: ds };
+    }
+    throw e;
+  }
+  return finish(file, text, lc, docs, ds);
+}
+
+function parseDocuments(text: string, lc: LineCounter): Document.Parsed[] | { errors: unknown[] } {
+  return parseAllDocuments(text, {
     lineCounter: lc,
     strict: true,
     uniqueKeys: false, // duplicates are reported below, with the first occurrence's line
@@ -62,6 +78,10 @@ export function parsePolicy(file: string, bytes: Uint8Array): ParseResult {
     version: '1.2',
     schema: 'core',
   }) as unknown as Document.Parsed[] | { errors: unknown[] };
+}
+
+function finish(file: string, text: string, lc: LineCounter, docs: Document.Parsed[] | { errors: unknown[] }, ds: Diagnostic[]): ParseResult {
+  const at = (line: number, col: number, len = 1): Span => ({ file, line, col, endLine: line, endCol: col + len });
 
   // Our own line index: the parser's LineCounter misses newlines inside broken tokens.
   const pos = lineIndex(text);
