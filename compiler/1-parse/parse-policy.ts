@@ -1,5 +1,6 @@
-import { LineCounter, parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YNode } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YNode } from 'yaml';
 import { diag } from '../diagnostics/catalog.js';
+import { capDiagnostics } from '../diagnostics/cap-diagnostics.js';
 import type { Diagnostic, Span } from '../diagnostics/types.js';
 import { SourceMap, type PathSeg } from './source-map.js';
 import { findExcessiveNesting, firstInvalidUtf8, bytePosition, PRESCAN_DEPTH_LIMIT } from './prescan.js';
@@ -53,7 +54,7 @@ export function parsePolicy(file: string, bytes: Uint8Array): ParseResult {
     return { parsed: null, text: text, diagnostics: ds };
   }
 
-  let docs: Document.Parsed[] | { errors: unknown[] };
+  let docs: Document.Parsed[];
   try {
     docs = parseDocuments(text, lc);
   } catch (e) {
@@ -65,22 +66,24 @@ export function parsePolicy(file: string, bytes: Uint8Array): ParseResult {
     }
     throw e;
   }
-  return finish(file, text, lc, docs, ds);
+  return finish(file, text, docs, ds);
 }
 
-function parseDocuments(text: string, lc: LineCounter): Document.Parsed[] | { errors: unknown[] } {
-  return parseAllDocuments(text, {
-    lineCounter: lc,
-    strict: true,
-    uniqueKeys: false, // duplicates are reported below, with the first occurrence's line
-    prettyErrors: false,
-    merge: false,
-    version: '1.2',
-    schema: 'core',
-  }) as unknown as Document.Parsed[] | { errors: unknown[] };
+/**
+ * The first two documents at most: one is the policy, a second is an error (SF1010). The
+ * token stream is consumed lazily, so the rest of a file of `---` separators is never parsed.
+ */
+function parseDocuments(text: string, lc: LineCounter): Document.Parsed[] {
+  const composer = new Composer({ strict: true, uniqueKeys: false, prettyErrors: false, merge: false, version: '1.2', schema: 'core' });
+  const docs: Document.Parsed[] = [];
+  for (const doc of composer.compose(new Parser(lc.addNewLine).parse(text))) {
+    docs.push(doc as Document.Parsed);
+    if (docs.length === 2) break;
+  }
+  return docs;
 }
 
-function finish(file: string, text: string, lc: LineCounter, docs: Document.Parsed[] | { errors: unknown[] }, ds: Diagnostic[]): ParseResult {
+function finish(file: string, text: string, docs: Document.Parsed[], ds: Diagnostic[]): ParseResult {
   const at = (line: number, col: number, len = 1): Span => ({ file, line, col, endLine: line, endCol: col + len });
 
   // Our own line index: the parser's LineCounter misses newlines inside broken tokens.
@@ -91,18 +94,13 @@ function finish(file: string, text: string, lc: LineCounter, docs: Document.Pars
     return { file, line: a.line, col: a.col, endLine: b.line, endCol: b.line === a.line && b.col === a.col ? a.col + 1 : b.col };
   };
 
-  if (!Array.isArray(docs)) {
-    // An empty stream (EmptyStream): treated as an empty document below.
-    ds.push(diag('SF1009', { found: 'an empty file' }, at(1, 1)));
-    return { parsed: null, text: text, diagnostics: ds };
-  }
   if (docs.length === 0) {
     ds.push(diag('SF1009', { found: 'an empty file' }, at(1, 1)));
     return { parsed: null, text: text, diagnostics: ds };
   }
   if (docs.length > 1) {
     const second = docs[1]!;
-    ds.push(diag('SF1010', { count: docs.length }, span(second.range[0], second.range[0] + 3)));
+    ds.push(diag('SF1010', {}, span(second.range[0], second.range[0] + 3)));
   }
   const doc = docs[0]!;
   for (const e of doc.errors) {
@@ -113,7 +111,7 @@ function finish(file: string, text: string, lc: LineCounter, docs: Document.Pars
     else if (code) ds.push(diag('SF1001', { detail: lowerFirst(detail) }, span(s, t)));
   }
   if (ds.some((d) => d.severity === 'error')) {
-    return { parsed: null, text: text, diagnostics: dedupe(ds) };
+    return { parsed: null, text: text, diagnostics: capDiagnostics(dedupe(ds)) };
   }
 
   const map = new SourceMap(file);
@@ -189,7 +187,7 @@ function finish(file: string, text: string, lc: LineCounter, docs: Document.Pars
   } catch (e) {
     if (e instanceof Bail) {
       ds.push(e.diagnostic);
-      return { parsed: null, text: text, diagnostics: dedupe(ds) };
+      return { parsed: null, text: text, diagnostics: capDiagnostics(dedupe(ds)) };
     }
     throw e;
   }
@@ -201,7 +199,7 @@ function finish(file: string, text: string, lc: LineCounter, docs: Document.Pars
   return {
     parsed: errors ? null : { file, text: text, value, map },
     text: text,
-    diagnostics: dedupe(ds),
+    diagnostics: capDiagnostics(dedupe(ds)),
   };
 }
 

@@ -19,8 +19,8 @@ export function parseSize(v: number | string): number | null {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : null;
   const m = /^([0-9]+)(?:\.([0-9]+))?([A-Za-z]*)$/.exec(v);
   if (!m) return null;
-  const unit = SIZE_UNITS[m[3]!];
-  if (unit === undefined) return null;
+  if (!Object.hasOwn(SIZE_UNITS, m[3]!)) return null; // not "constructor" and friends
+  const unit = SIZE_UNITS[m[3]!]!;
   if (m[2] && unit === 1) return null;
   // Exact integer arithmetic: 1.1G is floor(11 * 2^30 / 10) bytes, with no float rounding.
   const digits = m[2] ?? '';

@@ -1,5 +1,6 @@
 import validateSchema, { type AjvError } from './generated/policy-validator.js';
 import { diag } from '../diagnostics/catalog.js';
+import { capDiagnostics } from '../diagnostics/cap-diagnostics.js';
 import { suggestion } from '../diagnostics/did-you-mean.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../1-parse/parse-policy.js';
@@ -15,10 +16,9 @@ import type { RawPolicy } from './raw-policy.js';
  * errno names, path forms). Every ajv error is mapped back to the YAML node it is about.
  */
 export function validatePolicy(pf: ParsedFile): { policy: RawPolicy | null; diagnostics: Diagnostic[] } {
-  const ds: Diagnostic[] = [];
   const ok = validateSchema(pf.value);
-  if (!ok) ds.push(...mapAjvErrors(pf, validateSchema.errors ?? []));
-  ds.push(...semanticChecks(pf));
+  // concat, not push(...): a hostile file can produce more errors than fit on the stack.
+  const ds = capDiagnostics((ok ? [] : mapAjvErrors(pf, validateSchema.errors ?? [])).concat(semanticChecks(pf)));
   return { policy: ds.some((d) => d.severity === 'error') ? null : (pf.value as RawPolicy), diagnostics: ds };
 }
 

@@ -36,7 +36,7 @@ export const catalog = {
     doc: 'Anchors and aliases (`&a` / `*a`) may be used, but their expansion is bounded so that a small file cannot expand into a huge one.' },
   SF1009: { severity: 'error', title: 'policy is not a mapping', message: 'a policy must be a mapping of keys to values, not {found}',
     doc: 'The top level of a policy file is a mapping such as `version: 1`.' },
-  SF1010: { severity: 'error', title: 'several documents', message: 'the file holds {count} YAML documents; a policy file holds exactly one',
+  SF1010: { severity: 'error', title: 'several documents', message: 'a second YAML document starts here; a policy file holds exactly one',
     doc: 'Remove the extra `---` separated documents, or put each policy in its own file.' },
   SF1011: { severity: 'error', title: 'unsupported YAML tag', message: 'YAML tag {tag} is not allowed in a policy',
     doc: 'Tags such as `!!binary` or custom `!tags` change how values are read. Policies use plain scalars, sequences and mappings only.' },
@@ -44,6 +44,8 @@ export const catalog = {
     doc: 'The file does not exist or cannot be read by the current user.' },
   SF1013: { severity: 'error', title: 'non-string key', message: 'mapping keys must be plain strings',
     doc: 'Every key in a policy is a name such as `network` or an environment variable name; complex or numeric keys are refused.' },
+  SF1015: { severity: 'error', title: 'too many problems', message: '{count} more problems in this file are not shown; fix the ones above first',
+    doc: 'A file with hundreds of problems is usually not a policy at all (or one broken early). Only the first 100 of each phase are reported, which keeps output and memory bounded.' },
   SF1014: { severity: 'error', title: 'undefined alias', message: 'alias *{name} refers to no anchor defined before it',
     doc: 'An alias must refer to an anchor (`&name`) that appears earlier in the file.' },
 
@@ -180,3 +182,4 @@ export function diag(
 export function docsAnchor(code: string): string {
   return `docs/diagnostics.md#${code.toLowerCase()}`;
 }
+

@@ -44,3 +44,6 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (ca !== cb) return ca - cb;
   return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 }
+
+/** At most this many diagnostics per file and phase; the rest are summarised (SF1015). */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;

@@ -131,3 +131,19 @@ describe('parsePolicy', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });
+
+describe('bounded output', () => {
+  it('reports at most 100 problems per file and says how many more there are', () => {
+    const [r, ms] = timed(() => parse(`version: 1\n${'&a '.repeat(150_000)}name: agent\n`));
+    expect(r.diagnostics).toHaveLength(101);
+    expect(r.diagnostics[100]!.code).toBe('SF1015');
+    expect(r.diagnostics[100]!.message).toMatch(/^\d+ more problems/);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('stops parsing at the second document', () => {
+    const [r, ms] = timed(() => parse('version: 1\nname: x\n' + '---\n'.repeat(200_000)));
+    expect(r.diagnostics.map((d) => `${d.code}@${d.span?.line}`)).toEqual(['SF1010@3']);
+    expect(ms).toBeLessThan(1000);
+  });
+});
