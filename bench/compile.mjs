@@ -95,7 +95,7 @@ for (const rel of policies) {
 // bin and the CLI entry (no compiler), which splits start-up cost from compile cost.
 const tmp = mkdtempSync(join(tmpdir(), 'sandforge-bench-'));
 try {
-  const bin = join(root, 'bin/sandforge.js');
+  const bin = join(root, 'bin/sandforge.cjs');
   const variants = [
     { what: 'baseline: node -e 0 (spawned)', args: () => ['-e', '0'], ms: [] },
     { what: 'CLI: sandforge --version', args: () => [bin, '--version'], ms: [] },

@@ -47,7 +47,7 @@ await esbuild.build({
 });
 
 step('warming up and writing the code cache');
-const { loadBundle } = await import(root + 'bin/load-bundle.js');
+const { loadBundle } = require(root + 'bin/load-bundle.cjs');
 const bundle = loadBundle(root + 'dist/sandforge.cjs', null);
 const scratch = mkdtempSync(join(tmpdir(), 'sandforge-build-'));
 const quiet = { out() {}, err() {}, cwd: root };

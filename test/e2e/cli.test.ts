@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
-const bin = join(root, 'bin/sandforge.js');
+const bin = join(root, 'bin/sandforge.cjs');
 let tmp: string;
 
 function sf(args: string[], cwd = root, input?: string) {
