@@ -1,7 +1,7 @@
 import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YNode } from 'yaml';
 import { diag } from '../diagnostics/catalog.js';
 import { capDiagnostics } from '../diagnostics/cap-diagnostics.js';
-import type { Diagnostic, Span } from '../diagnostics/types.js';
+import { uniqueBy, type Diagnostic, type Span } from '../diagnostics/types.js';
 import { SourceMap, type PathSeg } from './source-map.js';
 import { findExcessiveNesting, firstInvalidUtf8, bytePosition, PRESCAN_DEPTH_LIMIT } from './prescan.js';
 
@@ -218,13 +218,7 @@ function lowerFirst(s: string): string {
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = `${d.code}:${d.span?.line}:${d.span?.col}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  return uniqueBy(ds, (d) => `${d.code}:${d.span?.line}:${d.span?.col}`);
 }
 
 /** Offset → 1-based line/col for text the YAML parser never saw. */

@@ -2,7 +2,7 @@ import validateSchema, { type AjvError } from './generated/policy-validator.js';
 import { diag } from '../diagnostics/catalog.js';
 import { capDiagnostics } from '../diagnostics/cap-diagnostics.js';
 import { suggestion } from '../diagnostics/did-you-mean.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import { isObj, uniqueBy, type Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../1-parse/parse-policy.js';
 import { displayPath, type PathSeg } from '../1-parse/source-map.js';
 import { parseCidr } from './cidr.js';
@@ -138,16 +138,8 @@ function mapAjvErrors(pf: ParsedFile, errors: AjvError[]): Diagnostic[] {
   }
   // Several schema keywords can fail for one value (an empty name: minLength and pattern);
   // one diagnostic per value and code is enough.
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = `${d.code}@${d.span?.line}:${d.span?.col}` + (d.code === 'SF2001' ? d.message : '');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  return uniqueBy(ds, (d) => `${d.code}@${d.span?.line}:${d.span?.col}` + (d.code === 'SF2001' ? d.message : ''));
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks the schema cannot express. Each looks only at values of the right shape. */
 function semanticChecks(pf: ParsedFile): Diagnostic[] {

@@ -1,5 +1,5 @@
 import type { RawPolicy } from '../2-validate/raw-policy.js';
-import type { Span } from '../diagnostics/types.js';
+import { isObj, type Span } from '../diagnostics/types.js';
 import { pointer, type PathSeg } from '../1-parse/source-map.js';
 import type { ChainLink } from './load-chain.js';
 import { cleanPath, joinPath, setOwn } from './host-path.js';
@@ -26,7 +26,6 @@ const LISTS = new Set([
 ]);
 const MAPS = new Set(['/env/set']);
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Make a link's relative host paths absolute against its base directory. */
 export function absolutize(link: ChainLink): RawPolicy {

@@ -47,3 +47,17 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 
 /** At most this many diagnostics per file and phase; the rest are summarised (SF1015). */
 export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
+/** The first diagnostic of each key, in order. */
+export function uniqueBy(ds: readonly Diagnostic[], key: (d: Diagnostic) => string): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = key(d);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Plain mapping (not null, not a list): the shape YAML mappings parse to. */
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { compilePolicy } from '../../compiler/compile.js';
 import { lintResolved } from '../../compiler/lint/lint-policy.js';
-import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/types.js';
+import { hasErrors, uniqueBy, type Diagnostic } from '../../compiler/diagnostics/types.js';
 import { fsHost } from '../fs-host.js';
 import { expandGlobs } from './expand-globs.js';
 import { EXIT, parse, UsageError, type Io } from './main.js';
@@ -22,13 +22,7 @@ export function lintCommand(args: string[], io: Io): number {
     if (r.resolved) all.push(...lintResolved(r.resolved));
   }
   // The same built-in file reached from several policies reports once.
-  const seen = new Set<string>();
-  const unique = all.filter((d) => {
-    const k = `${d.code}|${d.span?.file}|${d.span?.line}|${d.span?.col}|${d.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const unique = uniqueBy(all, (d) => `${d.code}|${d.span?.file}|${d.span?.line}|${d.span?.col}|${d.message}`);
   report(io, format, unique, texts, true);
   if (format === 'text' && unique.length === 0) io.err(`${files.length} ${files.length === 1 ? 'policy' : 'policies'} checked, no problems\n`);
   if (hasErrors(unique)) return EXIT.policy;
