@@ -3,6 +3,7 @@ import type { Diagnostic, Span } from './diagnostics/types.js';
 import { hasErrors } from './diagnostics/types.js';
 import { diag } from './diagnostics/catalog.js';
 import { loadChain, type ChainLink } from './3-resolve/load-chain.js';
+import { parsePointer } from './1-parse/source-map.js';
 import { mergeChain, writeImpliesRead, type Merged } from './3-resolve/merge-chain.js';
 import { buildIR, checkEffective } from './3-resolve/build-ir.js';
 import type { SourceHost } from './3-resolve/source-host.js';
@@ -98,8 +99,8 @@ export function irPointer(raw: string): string {
 /** Does the JSON pointer name a value of obj? */
 function hasPointer(obj: unknown, ptr: string): boolean {
   let cur: unknown = obj;
-  for (const seg of ptr.split('/').slice(1)) {
-    const key = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const seg of parsePointer(ptr)) {
+    const key = String(seg);
     if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key)) return false;
     cur = (cur as Record<string, unknown>)[key];
   }

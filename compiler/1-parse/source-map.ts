@@ -8,6 +8,15 @@ export function pointer(path: NodePath): string {
   return path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
 
+/** The inverse of pointer(); numeric segments become list indices. */
+export function parsePointer(p: string): PathSeg[] {
+  if (p === '') return [];
+  return p.slice(1).split('/').map((s) => {
+    const u = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^(0|[1-9][0-9]*)$/.test(u) ? Number(u) : u;
+  });
+}
+
 export function displayPath(path: NodePath): string {
   if (path.length === 0) return 'the policy';
   let out = '';

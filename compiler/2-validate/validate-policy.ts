@@ -4,8 +4,9 @@ import { capDiagnostics } from '../diagnostics/cap-diagnostics.js';
 import { suggestion } from '../diagnostics/did-you-mean.js';
 import { isObj, uniqueBy, type Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../1-parse/parse-policy.js';
-import { displayPath, type PathSeg } from '../1-parse/source-map.js';
+import { displayPath, parsePointer, type PathSeg } from '../1-parse/source-map.js';
 import { parseCidr } from './cidr.js';
+import { isAbsoluteOrHome, isGlob, isRelativePath } from './path-forms.js';
 import { MAX_DURATION_MS, MAX_SIZE, parseDuration, parseSize } from './units.js';
 import { ERRNO } from '../syscalls/errno.js';
 import type { RawPolicy } from './raw-policy.js';
@@ -20,14 +21,6 @@ export function validatePolicy(pf: ParsedFile): { policy: RawPolicy | null; diag
   // concat, not push(...): a hostile file can produce more errors than fit on the stack.
   const ds = capDiagnostics((ok ? [] : mapAjvErrors(pf, validateSchema.errors ?? [])).concat(semanticChecks(pf)));
   return { policy: ds.some((d) => d.severity === 'error') ? null : (pf.value as RawPolicy), diagnostics: ds };
-}
-
-function parsePointer(p: string): PathSeg[] {
-  if (p === '') return [];
-  return p.slice(1).split('/').map((s) => {
-    const u = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^(0|[1-9][0-9]*)$/.test(u) ? Number(u) : u;
-  });
 }
 
 function describe(v: unknown): string {
@@ -173,11 +166,12 @@ function semanticChecks(pf: ParsedFile): Diagnostic[] {
     let detail: string | null = null;
     if (x.includes('\0')) detail = 'contains a NUL character';
     else if (/^~[^/]/.test(x)) detail = 'uses ~user, which is not supported; write ~/ for the home directory or an absolute path';
-    else if (!glob && /[*?[\]{}]/.test(x)) detail = 'contains glob characters; globs are allowed only in filesystem.deny';
-    else if (glob && !/[*?[\]{}]/.test(x) && !(x.startsWith('/') || x === '~' || x.startsWith('~/') || x.startsWith('./') || x.startsWith('../'))) {
+    else if (!glob && isGlob(x)) detail = 'contains glob characters; globs are allowed only in filesystem.deny';
+    // A bare `.` or `..` in deny is refused too: it names no file explicitly.
+    else if (glob && !isGlob(x) && !(isAbsoluteOrHome(x) || (isRelativePath(x) && x !== '.' && x !== '..'))) {
       detail = `is neither a path nor a glob; write ./${x} for the file next to the policy or **/${x} for every file of that name`;
     }
-    else if (!glob && !(x.startsWith('/') || x === '~' || x.startsWith('~/') || x === '.' || x === '..' || x.startsWith('./') || x.startsWith('../'))) {
+    else if (!glob && !(isAbsoluteOrHome(x) || isRelativePath(x))) {
       detail = 'is ambiguous; write an absolute path, ~/path, or ./path relative to the policy file';
     }
     if (detail) ds.push(diag('SF2014', { where, found: x, detail }, at(path)));

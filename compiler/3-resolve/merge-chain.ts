@@ -3,6 +3,7 @@ import { isObj, type Span } from '../diagnostics/types.js';
 import { pointer, type PathSeg } from '../1-parse/source-map.js';
 import type { ChainLink } from './load-chain.js';
 import { cleanPath, joinPath, setOwn } from './host-path.js';
+import { isGlob, isRelativePath } from '../2-validate/path-forms.js';
 
 /**
  * Phase 3b: merge an extends chain into one effective (raw) policy, recording where every
@@ -32,7 +33,7 @@ export function absolutize(link: ChainLink): RawPolicy {
   const p = structuredClone(link.policy);
   // Relative paths are placed next to the file; every path loses `.` components and
   // trailing or repeated slashes, so that `/srv/data/` and `/srv/data` are one path.
-  const abs = (x: string): string => (x === '.' || x === '..' || x.startsWith('./') || x.startsWith('../') ? joinPath(link.baseDir, x) : x.includes('*') || x.includes('?') ? x : cleanPath(x));
+  const abs = (x: string): string => (isRelativePath(x) ? joinPath(link.baseDir, x) : isGlob(x) ? x : cleanPath(x));
   if (p.filesystem) {
     const f = p.filesystem;
     if (f.workspace !== undefined) f.workspace = abs(f.workspace);

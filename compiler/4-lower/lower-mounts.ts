@@ -2,6 +2,7 @@ import type { Diagnostic, Span } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { PolicyIR } from '../ir/policy-ir.js';
 import { cleanPath, lexicalPath } from '../3-resolve/host-path.js';
+import { isGlob } from '../2-validate/path-forms.js';
 
 /**
  * The mount plan: an ordered list of operations on an empty root, in the order a runner
@@ -38,10 +39,6 @@ export interface Lowered<T> {
 }
 
 const SYSTEM_DIRS = ['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/root', '/run', '/sbin', '/sys', '/usr', '/var', '/home', '~'];
-
-export function isGlob(p: string): boolean {
-  return /[*?[\]{}]/.test(p);
-}
 
 /** Number of path components, counting ~ as two (/home/USER). */
 export function mountDepth(p: string): number {
