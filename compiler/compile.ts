@@ -13,6 +13,10 @@ import { lowerMounts } from './4-lower/lower-mounts.js';
 import { lowerCgroup } from './4-lower/lower-cgroup.js';
 import { lowerEnv } from './4-lower/lower-env.js';
 import { emitBundle, sha256, type SourceRef } from './5-emit/emit-bundle.js';
+import { resolveSyscalls } from './3-resolve/resolve-syscalls.js';
+import { emitSeccomp } from './5-emit/seccomp/emit-seccomp.js';
+import type { Why } from './4-lower/seccomp/lower-seccomp.js';
+import { checkPolicyPaths } from './paths/check-policy-paths.js';
 
 export interface Resolved {
   chain: ChainLink[];
@@ -37,10 +41,12 @@ export function resolvePolicy(entryAbs: string, host: SourceHost): ResolveResult
   const raw = mergeChain(chain);
   ds.push(...checkEffective(raw, host.exists, chain.map((l) => l.display)));
   const merged = writeImpliesRead(raw);
+  ds.push(...checkPolicyPaths(chain, merged, host.exists));
   const entryDir = posix.dirname(entryAbs);
   const bundleNames = new Map<string, string>();
   for (const l of chain) bundleNames.set(l.display, l.builtin ? l.key : posix.relative(entryDir, l.key));
   const ir = buildIR(merged, chain.map((l) => bundleNames.get(l.display)!));
+  ds.push(...resolveSyscalls(merged, ir, chain, host));
   const bad = validateIR(ir);
   if (bad) ds.push(diag('SF9002', { where: bad[0], detail: bad[1] }));
   if (hasErrors(ds)) return { resolved: null, diagnostics: ds, texts: loaded.texts };
@@ -61,10 +67,17 @@ export function compilePolicy(entryAbs: string, host: SourceHost): CompileResult
   const mounts = lowerMounts(ir, span);
   const cgroup = lowerCgroup(ir, span);
   const env = lowerEnv(ir);
-  ds.push(...mounts.diagnostics, ...cgroup.diagnostics, ...env.diagnostics);
+  const ref = (s: Span): SourceRef => ({ file: bundleNames.get(s.file) ?? s.file, line: s.line, col: s.col });
+  const where = (why: Why): string => {
+    const s = why.ptr ? merged.origins.get(rawPointer(why.ptr)) : undefined;
+    if (s) return `${why.text} (${ref(s).file}:${s.line}:${s.col})`;
+    if (why.ptr?.startsWith('/syscalls/imported/') && ir.syscalls.imported) return `${why.text} of ${posix.basename(ir.syscalls.imported.file)}`;
+    return why.text;
+  };
+  const seccomp = emitSeccomp(ir, where);
+  ds.push(...mounts.diagnostics, ...cgroup.diagnostics, ...env.diagnostics, ...seccomp.diagnostics);
   if (hasErrors(ds)) return { ...r, diagnostics: ds, files: null };
 
-  const ref = (s: Span): SourceRef => ({ file: bundleNames.get(s.file) ?? s.file, line: s.line, col: s.col });
   const sourcemap: Record<string, SourceRef> = {};
   for (const [ptr, s] of merged.origins) {
     const irPtr = irPointer(ptr);
@@ -77,8 +90,15 @@ export function compilePolicy(entryAbs: string, host: SourceHost): CompileResult
       if (s) sourcemap[`${artifact}#${ptr}`] = ref(s);
     }
   }
+  for (const [key, irPtr] of Object.entries(seccomp.origins)) {
+    const s = merged.origins.get(rawPointer(irPtr));
+    if (s) sourcemap[key] = ref(s);
+  }
   const sources = chain.map((l) => ({ name: bundleNames.get(l.display)!, sha256: sha256(l.parsed.text) }));
-  const out = emitBundle({ ir, mounts: mounts.value, cgroup: cgroup.value, env: env.value, sourcemap, sources });
+  const out = emitBundle({
+    ir, mounts: mounts.value, cgroup: cgroup.value, env: env.value, sourcemap, sources,
+    json: { 'seccomp/oci.json': seccomp.oci }, raw: seccomp.raw,
+  });
   ds.push(...out.diagnostics);
   return { ...r, diagnostics: ds, files: hasErrors(ds) ? null : out.files };
 }
@@ -90,6 +110,11 @@ const RENAMED: Record<string, string> = {
   '/resources/timeout': '/resources/timeoutMs',
   '/vm/memory': '/vm/memoryBytes',
 };
+
+/** The inverse of irPointer, for pointers into the syscalls section. */
+export function rawPointer(ir: string): string {
+  return ir.replace(/^\/syscalls\/rules\/(\d+)\/syscalls/, '/syscalls/rules/$1/syscall');
+}
 
 export function irPointer(raw: string): string {
   for (const [from, to] of Object.entries(RENAMED)) if (raw === from || raw.startsWith(from + '/')) return to + raw.slice(from.length);

@@ -22,7 +22,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compilePolicy } from '../compiler/compile.js';
 import { catalog } from '../compiler/diagnostics/catalog.js';
@@ -170,10 +170,13 @@ describe('fixtures/valid', () => {
     if (update) {
       rmSync(expectedDir, { recursive: true, force: true });
       mkdirSync(expectedDir, { recursive: true });
-      for (const [file, bytes] of files) writeFileSync(join(expectedDir, file), bytes);
+      for (const [file, bytes] of files) {
+        mkdirSync(dirname(join(expectedDir, file)), { recursive: true });
+        writeFileSync(join(expectedDir, file), bytes);
+      }
     }
     expect(existsSync(expectedDir), `${expectedDir} is missing (run with UPDATE_FIXTURES=1, then review it)`).toBe(true);
-    expect([...files.keys()].sort()).toEqual(readdirSync(expectedDir).sort());
+    expect([...files.keys()].sort()).toEqual(readdirSync(expectedDir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(expectedDir, f)).isFile()).map((f) => f.split(sep).join('/')).sort());
     for (const [file, bytes] of files) {
       const want = readFileSync(join(expectedDir, file));
       // Text first for a readable diff, then the bytes themselves.

@@ -78,6 +78,7 @@ export function buildIR(merged: Merged, chain: string[]): PolicyIR {
         action: parseAction(r.action),
       })),
       compat: p.syscalls?.compat ?? 'deny',
+      imported: null,
     },
     env: { pass: p.env?.pass ?? [], set: sortedRecord(p.env?.set) },
     process: { user: p.process?.user ?? null, capabilities: p.process?.capabilities ?? [] },

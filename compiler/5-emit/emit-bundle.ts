@@ -25,6 +25,10 @@ export interface EmitInput {
   sourcemap: Record<string, SourceRef>;
   /** Every policy file of the chain: bundle-relative name and sha256 of its UTF-8 text (a BOM removed). */
   sources: { name: string; sha256: string }[];
+  /** Further JSON artifacts (e.g. seccomp/oci.json), by bundle path. */
+  json?: Record<string, unknown>;
+  /** Artifacts that are bytes or text as they are (e.g. seccomp/x86_64.bpf and .txt). */
+  raw?: Map<string, Uint8Array | string>;
 }
 
 export interface Manifest {
@@ -55,6 +59,12 @@ export function emitBundle(input: EmitInput): { files: Map<string, Uint8Array>; 
   add('cgroup.json', input.cgroup);
   add('env.json', input.env);
   add('sourcemap.json', { format: 'sandforge-sourcemap/1', entries: input.sourcemap });
+  for (const [name, value] of Object.entries(input.json ?? {})) add(name, value);
+  for (const [name, data] of input.raw ?? []) {
+    const bytes = typeof data === 'string' ? enc.encode(data) : data;
+    if (bytes.length > MAX_ARTIFACT_BYTES) ds.push(diag('SF5001', { artifact: name, size: bytes.length, limit: MAX_ARTIFACT_BYTES }));
+    files.set(name, bytes);
+  }
   const artifacts: Record<string, string> = {};
   for (const name of [...files.keys()].sort()) artifacts[name] = sha256(files.get(name)!);
   const manifest: Manifest = {

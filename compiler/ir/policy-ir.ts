@@ -31,9 +31,34 @@ export interface NetAllowIR {
 }
 
 export interface SyscallRuleIR {
+  /** Syscall names and @groups, as written. */
   syscalls: string[];
+  /** Condition in CEL syntax over args[0..5] (docs/policy.md#conditions), or null: always. */
   when: string | null;
   action: SyscallAction;
+}
+
+/** The program families a seccomp bundle holds: one BPF program each (i386/x32 live in x86_64's). */
+export type SeccompArch = 'x86_64' | 'aarch64';
+export const SECCOMP_ARCHES: readonly SeccompArch[] = ['x86_64', 'aarch64'];
+
+export interface ImportedRuleIR extends SyscallRuleIR {
+  /** The profile limited this entry to some architectures (OCI `includes.arches`); null: all. */
+  arches: SeccompArch[] | null;
+}
+
+/** A seccomp profile given by `syscalls.import`, converted at compile time (docs/seccomp.md#import). */
+export interface ImportedProfileIR {
+  /** Absolute path of the profile file, as resolved against the policy that named it. */
+  file: string;
+  sha256: string;
+  format: 'oci' | 'firecracker';
+  /** Firecracker profiles hold one filter per thread: the one chosen with `file.json#name`. */
+  filter: string | null;
+  /** The profile's default action. */
+  default: SyscallAction;
+  /** Entries in profile order, the ones whose includes/excludes did not apply removed. */
+  rules: ImportedRuleIR[];
 }
 
 export interface PolicyIR {
@@ -60,13 +85,20 @@ export interface PolicyIR {
     timeoutMs: number | null;
     diskBytes: number | null;
   };
+  /**
+   * Verdict of a syscall (docs/seccomp.md#semantics): in `deny` → the deny action; else the
+   * first of `rules` naming it whose condition holds; else allowed if in `allow`; else the
+   * first matching entry of the imported profile; else `default`.
+   */
   syscalls: {
+    /** Effective default: the profile's when imported, unless the policy sets one after the import. */
     default: SyscallAction;
     import: string | null;
     allow: string[];
     deny: string[];
     rules: SyscallRuleIR[];
     compat: 'deny' | 'allow';
+    imported: ImportedProfileIR | null;
   };
   env: { pass: string[]; set: Record<string, string> };
   process: { user: number | null; capabilities: string[] };

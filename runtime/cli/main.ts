@@ -10,6 +10,8 @@ export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   cwd: string;
+  /** All of standard input (used by `path resolve --json-input`); tests pass their own. */
+  readStdin?: () => Promise<string>;
 }
 
 const HELP = `sandforge ${COMPILER_VERSION} — compile and check sandbox policies for AI coding agents
@@ -20,7 +22,13 @@ commands:
   compile POLICY -o DIR       write the hashed bundle of POLICY to DIR
   lint POLICY...              check policies (files or globs) for errors and risky choices
   explain POLICY|DIR          print the effective policy, each value with its origin
+    --syscalls                the seccomp verdict of every syscall, per architecture
+  seccomp import FILE         an OCI/Docker or Firecracker (FILE#thread) profile as policy text
   verify DIR                  check a bundle's manifest format and every artifact hash
+  check POLICY|DIR --read P --write P --create P --delete P --exec P
+                              would the sandbox allow it, and which rule decides (docs/paths.md)
+  path resolve --root DIR --mode beneath|in-root [--json] [--json-input] -- PATH...
+                              resolve paths below DIR as openat2(2) would, one line each
   doctor                      report system packages and kernel features on this host
 
 options:
@@ -61,8 +69,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return (await import('./cmd-lint.js')).lintCommand(rest, io);
       case 'explain':
         return (await import('./cmd-explain.js')).explainCommand(rest, io);
+      case 'seccomp':
+        return (await import('./cmd-seccomp.js')).seccompCommand(rest, io);
       case 'verify':
         return (await import('./cmd-verify.js')).verifyCommand(rest, io);
+      case 'check':
+        return (await import('./cmd-check.js')).checkCommand(rest, io);
+      case 'path':
+        // awaited here so that a rejection reaches the catch below (usage errors, exit 2)
+        return await (await import('./cmd-path.js')).pathCommand(rest, io);
       case 'doctor':
         return (await import('./cmd-doctor.js')).doctorCommand(rest, io);
       default:

@@ -38,7 +38,7 @@ describe('sandforge compile / verify', () => {
     const out = join(tmp, 'out');
     const r = sf(['compile', 'policies/examples/agent.yaml', '-o', out]);
     expect(r.code).toBe(0);
-    expect(Object.keys(readTree(out)).sort()).toEqual(['cgroup.json', 'env.json', 'manifest.json', 'mounts.json', 'policy.json', 'sourcemap.json']);
+    expect(Object.keys(readTree(out)).sort()).toEqual(['cgroup.json', 'env.json', 'manifest.json', 'mounts.json', 'policy.json', 'seccomp/aarch64.bpf', 'seccomp/aarch64.txt', 'seccomp/oci.json', 'seccomp/x86_64.bpf', 'seccomp/x86_64.txt', 'sourcemap.json']);
     expect(sf(['verify', out]).code).toBe(0);
     // nothing left beside the bundle
     expect(readdirSync(tmp)).toEqual(['out']);
