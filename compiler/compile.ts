@@ -90,10 +90,6 @@ export function compilePolicy(entryAbs: string, host: SourceHost): CompileResult
       if (s) sourcemap[`${artifact}#${ptr}`] = ref(s);
     }
   }
-  for (const [key, irPtr] of Object.entries(seccomp.origins)) {
-    const s = merged.origins.get(rawPointer(irPtr));
-    if (s) sourcemap[key] = ref(s);
-  }
   const sources = chain.map((l) => ({ name: bundleNames.get(l.display)!, sha256: sha256(l.parsed.text) }));
   const out = emitBundle({
     ir, mounts: mounts.value, cgroup: cgroup.value, env: env.value, sourcemap, sources,

@@ -144,6 +144,40 @@ function testDnf(t: WordTest, positive: boolean): Dnf {
   }
 }
 
+/**
+ * Cubes covering every 32-bit value except those of `values`: split on the highest bit not
+ * yet fixed, keep a whole half once no excluded value is in it. At most 32 cubes per value,
+ * where multiplying out `x != K1 && x != K2 && …` would give 32^n before subsumption.
+ */
+function complementCubes(arg: number, shift: bigint, values: readonly number[], bit = 31, mask = 0, value = 0): Dnf {
+  if (values.length === 0) return [atom(arg, shift, mask, value)];
+  if (bit < 0) return [];
+  const b = (1 << bit) >>> 0;
+  const m = (mask | b) >>> 0;
+  return [
+    ...complementCubes(arg, shift, values.filter((v) => (v & b) === 0), bit - 1, m, value),
+    ...complementCubes(arg, shift, values.filter((v) => (v & b) !== 0), bit - 1, m, (value | b) >>> 0),
+  ];
+}
+
+/** `p` (an and/or taken with `positive`) says "this word is none of these values": the values, else null. */
+function noneOf(p: Pred & { kind: 'and' | 'or' }, positive: boolean): { t: WordTest; values: number[] } | null {
+  let first: WordTest | null = null;
+  const values: number[] = [];
+  for (const q of p.ps) {
+    // Called for a conjunction only: an `and` taken positively or an `or` negated (De Morgan),
+    // so each part's literal has the polarity `positive`, flipped once more by a `not`.
+    const negated = q.kind === 'not';
+    const t = negated ? q.p : q;
+    const pol = positive !== negated;
+    if (t.kind !== 'test' || t.op !== 'eq' || t.mask >>> 0 !== 0xffffffff || pol) return null;
+    if (first && (first.arg !== t.arg || first.half !== t.half)) return null;
+    first ??= t;
+    values.push(t.k >>> 0);
+  }
+  return first ? { t: first, values } : null;
+}
+
 function dnf(p: Pred, positive: boolean, limit: number): Dnf {
   switch (p.kind) {
     case 'const':
@@ -156,6 +190,8 @@ function dnf(p: Pred, positive: boolean, limit: number): Dnf {
     case 'or': {
       // De Morgan: a negated conjunction is a disjunction of negations, and vice versa.
       const conj = (p.kind === 'and') === positive;
+      const none = conj ? noneOf(p, positive) : null;
+      if (none) return complementCubes(none.t.arg, none.t.half === 'hi' ? 32n : 0n, none.values);
       const parts = p.ps.map((q) => dnf(q, positive, limit));
       if (!conj) {
         const out = reduce(parts.flat());

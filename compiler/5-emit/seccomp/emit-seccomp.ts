@@ -14,8 +14,6 @@ export interface SeccompArtifacts {
   raw: Map<string, Uint8Array | string>;
   /** The OCI linux.seccomp object (written as seccomp/oci.json). */
   oci: OciSeccomp;
-  /** "seccomp/<arch>.bpf#syscall=<abi>:<name>" -> IR pointer of the rule that decides it. */
-  origins: Record<string, string>;
   plans: Map<SeccompArch, SeccompPlan>;
   programs: Map<SeccompArch, SeccompProgram>;
   diagnostics: Diagnostic[];
@@ -29,7 +27,6 @@ export interface SeccompArtifacts {
 export function emitSeccomp(ir: PolicyIR, where: (why: Why) => string): SeccompArtifacts {
   const ds: Diagnostic[] = [];
   const raw = new Map<string, Uint8Array | string>();
-  const origins: Record<string, string> = {};
   const plans = new Map<SeccompArch, SeccompPlan>();
   const programs = new Map<SeccompArch, SeccompProgram>();
   for (const arch of SECCOMP_ARCHES) {
@@ -55,14 +52,8 @@ export function emitSeccomp(ir: PolicyIR, where: (why: Why) => string): SeccompA
     const bytes = encodeProgram(prog.insns);
     raw.set(`seccomp/${arch}.bpf`, bytes);
     raw.set(`seccomp/${arch}.txt`, emitSeccompListing(ir.name, arch, prog, createHash('sha256').update(bytes).digest('hex')));
-    for (const section of plan.sections) {
-      for (const s of section.syscalls) {
-        const why = s.verdict.steps[0]?.why ?? s.verdict.fallback.why;
-        if (why.ptr) origins[`seccomp/${arch}.bpf#syscall=${section.abi}:${s.name}`] = why.ptr;
-      }
-    }
   }
   const oci = emitSeccompOci(plans.get('x86_64')!, ir.syscalls.default);
   if (oci.tooComplex.length > 0) ds.push(diag('SF5100', { syscalls: oci.tooComplex.join(', ') }));
-  return { raw, oci: oci.value, origins, plans, programs, diagnostics: ds };
+  return { raw, oci: oci.value, plans, programs, diagnostics: ds };
 }
