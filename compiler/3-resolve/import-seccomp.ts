@@ -81,7 +81,14 @@ const OCI_OPS: Record<string, string> = {
   SCMP_CMP_NE: '!=', SCMP_CMP_LT: '<', SCMP_CMP_LE: '<=', SCMP_CMP_EQ: '==', SCMP_CMP_GE: '>=', SCMP_CMP_GT: '>',
 };
 
-function ociCondition(args: unknown, where: string): string | null | { error: string } {
+type Part = string | { error: string };
+
+/**
+ * The `when:` text of a profile entry's argument comparisons, all of which must hold
+ * (libseccomp seccomp_rule_add_array(3); seccompiler likewise): checks the list and each
+ * comparison's index, and lets `one` render the comparison itself.
+ */
+function conditionOf(args: unknown, where: string, one: (a: Record<string, unknown>, index: number, w: string) => Part): string | null | { error: string } {
   if (args === undefined || args === null) return null;
   if (!Array.isArray(args)) return { error: `${where}.args must be a list` };
   const parts: string[] = [];
@@ -90,21 +97,26 @@ function ociCondition(args: unknown, where: string): string | null | { error: st
     if (!isObj(a)) return { error: `${w} must be an object` };
     const index = a['index'];
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 5) return { error: `${w}.index must be 0..5` };
+    const part = one(a, index, w);
+    if (typeof part !== 'string') return part;
+    parts.push(part);
+  }
+  return parts.length === 0 ? null : parts.join(' && ');
+}
+
+function ociCondition(args: unknown, where: string): string | null | { error: string } {
+  return conditionOf(args, where, (a, index, w) => {
     const value = u64(a['value']);
     if (value === null || value >= 1n << 64n) return { error: `${w}.value must be an unsigned 64-bit integer` };
     const op = a['op'];
     if (op === 'SCMP_CMP_MASKED_EQ') {
       const two = u64(a['valueTwo'] ?? 0);
       if (two === null || two >= 1n << 64n) return { error: `${w}.valueTwo must be an unsigned 64-bit integer` };
-      parts.push(`args[${index}].masked(${lit(value)}) == ${lit(two)}`);
-    } else if (typeof op === 'string' && op in OCI_OPS) {
-      parts.push(`args[${index}] ${OCI_OPS[op]} ${lit(value)}`);
-    } else {
-      return { error: `${w}.op ${JSON.stringify(op)} is not a libseccomp comparison` };
+      return `args[${index}].masked(${lit(value)}) == ${lit(two)}`;
     }
-  }
-  // One entry's comparisons all have to hold (libseccomp seccomp_rule_add_array(3)).
-  return parts.length === 0 ? null : parts.join(' && ');
+    if (typeof op === 'string' && op in OCI_OPS) return `args[${index}] ${OCI_OPS[op]} ${lit(value)}`;
+    return { error: `${w}.op ${JSON.stringify(op)} is not a libseccomp comparison` };
+  });
 }
 
 function kernelAtLeast(v: unknown, min: readonly [number, number]): boolean | string {
@@ -191,14 +203,7 @@ function fcAction(v: unknown, where: string): SyscallAction | string {
 const FC_OPS: Record<string, string> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
 
 function fcCondition(args: unknown, where: string): string | null | { error: string } {
-  if (args === undefined || args === null) return null;
-  if (!Array.isArray(args)) return { error: `${where}.args must be a list` };
-  const parts: string[] = [];
-  for (const [i, a] of args.entries()) {
-    const w = `${where}.args[${i}]`;
-    if (!isObj(a)) return { error: `${w} must be an object` };
-    const index = a['index'];
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 5) return { error: `${w}.index must be 0..5` };
+  return conditionOf(args, where, (a, index, w) => {
     const val = u64(a['val']);
     const type = a['type'];
     if (type !== 'dword' && type !== 'qword') return { error: `${w}.type must be dword or qword` };
@@ -210,15 +215,14 @@ function fcCondition(args: unknown, where: string): string | null | { error: str
     if (isObj(op) && Object.keys(op).length === 1 && 'masked_eq' in op) {
       const mask = u64(op['masked_eq']);
       if (mask === null || mask > full) return { error: `${w}.op.masked_eq must be an unsigned ${width}-bit mask` };
-      parts.push(`args[${index}].masked(${lit(mask)}) == ${lit(val)}`);
-    } else if (typeof op === 'string' && op in FC_OPS) {
-      const arg = width === 32n ? `args[${index}].masked(0xffffffff)` : `args[${index}]`;
-      parts.push(`${arg} ${FC_OPS[op]} ${lit(val)}`);
-    } else {
-      return { error: `${w}.op ${JSON.stringify(op)} is not a seccompiler comparison` };
+      return `args[${index}].masked(${lit(mask)}) == ${lit(val)}`;
     }
-  }
-  return parts.length === 0 ? null : parts.join(' && ');
+    if (typeof op === 'string' && op in FC_OPS) {
+      const arg = width === 32n ? `args[${index}].masked(0xffffffff)` : `args[${index}]`;
+      return `${arg} ${FC_OPS[op]} ${lit(val)}`;
+    }
+    return { error: `${w}.op ${JSON.stringify(op)} is not a seccompiler comparison` };
+  });
 }
 
 function importFirecracker(doc: Record<string, unknown>, ctx: ImportContext): ImportResult {
