@@ -1,5 +1,6 @@
 import { formatAction } from './ir/syscall-action.js';
 import type { ImportedProfileIR, ImportedRuleIR } from './ir/policy-ir.js';
+import { isKnownSyscall } from './syscalls/syscall-table.js';
 
 /**
  * `sandforge seccomp import`: an imported profile as the equivalent `syscalls:` fragment of a
@@ -7,14 +8,15 @@ import type { ImportedProfileIR, ImportedRuleIR } from './ir/policy-ir.js';
  * a syscall whose first entry allows it unconditionally goes to `allow:`, every other entry
  * that can still decide becomes a rule, in profile order, and entries after a syscall's first
  * unconditional one (which can never decide) are dropped. The fragment, with `extends: none`,
- * gives the same verdicts as the profile.
+ * gives the same verdicts as the profile. Names no supported ABI has (s390, riscv, arm32 …) are
+ * left out: they match nothing in a Sandforge program, and a policy may not name them (SF3200).
  */
 export function seccompFragment(p: Omit<ImportedProfileIR, 'file' | 'sha256'>, source: string, notes: string[]): string {
   const decided = new Set<string>();
   const allow: string[] = [];
   const rules: { names: string[]; r: ImportedRuleIR }[] = [];
   for (const r of p.rules) {
-    const live = r.syscalls.filter((n) => !decided.has(n));
+    const live = r.syscalls.filter((n) => !decided.has(n) && isKnownSyscall(n));
     if (live.length === 0) continue;
     if (r.when === null) {
       for (const n of live) decided.add(n);

@@ -18,13 +18,14 @@ const expand = (names: readonly string[]) => names.flatMap((n) => (n.startsWith(
  * list and the named constants differ between syscalls and ABIs. A problem is reported once
  * per place in the condition, at its exact line:col in the YAML file.
  */
-function checkAll(when: string, names: readonly string[]): { parsed: boolean; ds: ConditionDiagnostic[] } {
+function checkAll(when: string, names: readonly string[], abis: readonly string[]): { parsed: boolean; ds: ConditionDiagnostic[] } {
   const p = parseCondition(when);
   if (!p.expr) return { parsed: false, ds: p.diagnostics };
   const seen = new Set<string>();
   const ds: ConditionDiagnostic[] = [];
   for (const name of names) {
     for (const abi of ABIS) {
+      if (!abis.includes(abi)) continue;
       const a = syscallArgs(name, abi);
       if (!a) continue;
       const r = checkCondition(p.expr, {
@@ -48,10 +49,13 @@ function checkAll(when: string, names: readonly string[]): { parsed: boolean; ds
 
 export function checkRuleConditions(merged: Merged, ir: PolicyIR, chain: readonly ChainLink[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // i386 and x32 programs exist only with compat: allow; their argument lists differ (i386
+  // mmap takes one pointer), so conditions are checked against them only then.
+  const abis = ir.syscalls.compat === 'allow' ? ABIS : ['x86_64', 'aarch64'];
   const textOf = (file: string) => chain.find((l) => l.display === file)?.parsed.text;
   ir.syscalls.rules.forEach((r, i) => {
     if (r.when === null) return;
-    const { ds } = checkAll(r.when, expand(r.syscalls));
+    const { ds } = checkAll(r.when, expand(r.syscalls), abis);
     if (ds.length === 0) return;
     const span: Span | undefined = merged.origins.get(`/syscalls/rules/${i}/when`);
     const text = span ? textOf(span.file) : undefined;
@@ -63,7 +67,7 @@ export function checkRuleConditions(merged: Merged, ir: PolicyIR, chain: readonl
     const span = merged.origins.get('/syscalls/import');
     imp.rules.forEach((r, i) => {
       if (r.when === null) return;
-      const { ds } = checkAll(r.when, r.syscalls);
+      const { ds } = checkAll(r.when, r.syscalls, abis);
       for (const d of ds) {
         if (d.diagnostic.severity !== 'error') continue;
         out.push(diag('SF3203', { path: imp.file, detail: `entry ${i + 1} (${r.syscalls.join(', ')}): \`${r.when}\`: ${d.diagnostic.message}` }, span));

@@ -153,7 +153,16 @@ export function lowerSeccomp(ir: PolicyIR, arch: SeccompArch): SeccompPlan {
     // A last step with the fallback's action changes nothing: drop it, so that a syscall whose
     // outcome never depends on its arguments is decided without loading them.
     while (steps.length > 0 && sameAction(steps[steps.length - 1]!.action, fallback.action)) steps.pop();
-    return { steps, fallback };
+    // Adjacent steps with one action are one step whose condition is either's: same verdicts,
+    // and the OCI export then needs no "no earlier step held" between them.
+    const merged: Step[] = [];
+    for (const s of steps) {
+      const last = merged[merged.length - 1];
+      if (last && sameAction(last.action, s.action)) {
+        last.pred = { kind: 'or', ps: [...(last.pred.kind === 'or' ? last.pred.ps : [last.pred]), s.pred] };
+      } else merged.push({ ...s });
+    }
+    return { steps: merged, fallback };
   };
 
   const sections: AbiSection[] = abisOf(arch, sc.compat).map((abi) => ({
