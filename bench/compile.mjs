@@ -7,9 +7,10 @@
 // machine. Nothing is asserted (STYLE.md habit 9): targets are printed next to the numbers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machine } from './machine.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const distCompile = join(root, 'dist/compiler/compile.js');
@@ -50,16 +51,6 @@ function time(fn, warmup, runs) {
   return stats(ms);
 }
 
-function machine() {
-  let cpu = 'unknown CPU';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpu = m[1].trim();
-  } catch {
-    /* not Linux: keep "unknown" */
-  }
-  return `${cpu}, ${availableParallelism()} cores, Node ${process.version}, kernel ${release()}`;
-}
 
 const rows = [];
 const host = fsHost(root);

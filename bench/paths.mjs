@@ -12,9 +12,9 @@
 // hits all of them; the table shows the median rate of the rounds. Nothing is asserted
 // (STYLE.md habit 9). Imports the built dist/ (SANDFORGE_DIST=DIR to use another build).
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { availableParallelism, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machine } from './machine.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = process.env.SANDFORGE_DIST ?? join(root, 'dist');
@@ -99,16 +99,6 @@ const median = (xs) => {
 };
 const baseRate = median(variants.find((v) => v.base).rates);
 
-function machine() {
-  let cpu = 'unknown CPU';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpu = m[1].trim();
-  } catch {
-    /* not Linux: keep "unknown" */
-  }
-  return `${cpu}, ${availableParallelism()} cores, Node ${process.version}, kernel ${release()}`;
-}
 
 const head = ['what', 'resolutions/s', 'µs each', 'ratio vs realpathSync.native', 'target'];
 const cells = variants.map((v) => {

@@ -18,9 +18,10 @@
 // (SANDFORGE_DIST=DIR to use another build); writes only to a temporary directory it removes.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, release, tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machine } from './machine.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = process.env.SANDFORGE_DIST ?? join(root, 'dist');
@@ -170,16 +171,6 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-function machine() {
-  let cpu = 'unknown CPU';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpu = m[1].trim();
-  } catch {
-    /* not Linux: keep "unknown" */
-  }
-  return `${cpu}, ${availableParallelism()} cores, Node ${process.version}, kernel ${release()}`;
-}
 
 /** The Debian package version of libseccomp2 that koffi loads, for the row labels. */
 function libseccompVersion() {
