@@ -3,15 +3,13 @@ import { diag } from '../diagnostics/catalog.js';
 import type { PolicyIR } from '../ir/policy-ir.js';
 import { ABIS, syscallArgs } from '../syscalls/syscall-table.js';
 import { constantNames, constantValue } from '../syscalls/constants.js';
-import { expandGroup } from '../syscalls/groups.js';
+import { expandEntries } from '../syscalls/groups.js';
 import { parseCondition } from '../2-validate/condition/parse-condition.js';
 import { checkCondition } from '../2-validate/condition/check-condition.js';
 import { placeConditionDiagnostics } from '../2-validate/condition/condition-span.js';
 import type { ConditionDiagnostic } from '../2-validate/condition/ast.js';
 import type { Merged } from './merge-chain.js';
 import type { ChainLink } from './load-chain.js';
-
-const expand = (names: readonly string[]) => names.flatMap((n) => (n.startsWith('@') ? [...(expandGroup(n) ?? [])] : [n]));
 
 /**
  * Every `when:` condition, checked for every (syscall, ABI) its rule applies to: the argument
@@ -55,7 +53,7 @@ export function checkRuleConditions(merged: Merged, ir: PolicyIR, chain: readonl
   const textOf = (file: string) => chain.find((l) => l.display === file)?.parsed.text;
   ir.syscalls.rules.forEach((r, i) => {
     if (r.when === null) return;
-    const { ds } = checkAll(r.when, expand(r.syscalls), abis);
+    const { ds } = checkAll(r.when, expandEntries(r.syscalls), abis);
     if (ds.length === 0) return;
     const span: Span | undefined = merged.origins.get(`/syscalls/rules/${i}/when`);
     const text = span ? textOf(span.file) : undefined;

@@ -19,6 +19,15 @@ export interface ImportContext {
   filter: string | null;
 }
 
+/**
+ * `profile.json#thread` names a Firecracker thread filter; a file whose own name ends in
+ * `#word` therefore cannot be imported (rename it).
+ */
+export function splitProfileSpec(spec: string): { file: string; filter: string | null } {
+  const m = /#([A-Za-z0-9_-]+)$/.exec(spec);
+  return m ? { file: spec.slice(0, m.index), filter: m[1]! } : { file: spec, filter: null };
+}
+
 export type ImportResult =
   | { ok: true; profile: Omit<ImportedProfileIR, 'file' | 'sha256'>; skipped: Skipped[] }
   | { ok: false; error: string };

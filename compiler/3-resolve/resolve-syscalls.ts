@@ -7,7 +7,7 @@ import { expandGroup, groupNames } from '../syscalls/groups.js';
 import type { Merged } from './merge-chain.js';
 import type { SourceHost } from './source-host.js';
 import { FileTooLarge } from './source-host.js';
-import { importSeccompProfile } from './import-seccomp.js';
+import { importSeccompProfile, splitProfileSpec } from './import-seccomp.js';
 import { createHash } from 'node:crypto';
 import { checkRuleConditions } from './check-conditions.js';
 import type { ChainLink } from './load-chain.js';
@@ -15,8 +15,6 @@ import type { ChainLink } from './load-chain.js';
 /** Seccomp profiles are bigger than policies (Docker's is ~20 KiB); this bounds the read. */
 export const MAX_PROFILE_BYTES = 4 * 1024 * 1024;
 
-/** A Firecracker thread filter is chosen with `profile.json#name`. */
-const FRAGMENT = /#([A-Za-z0-9_-]+)$/;
 
 /**
  * Phase 3d: the `syscalls` section. Checks every name and @group, reads and converts the
@@ -46,9 +44,7 @@ export function resolveSyscalls(merged: Merged, ir: PolicyIR, chain: readonly Ch
   const rank = (s: Span | undefined) => (s ? chain.findIndex((l) => l.display === s.file) : Infinity);
   if (ir.syscalls.import !== null) {
     const span = o('/syscalls/import');
-    const spec = ir.syscalls.import;
-    const m = FRAGMENT.exec(spec);
-    const file = m ? spec.slice(0, m.index) : spec;
+    const { file, filter } = splitProfileSpec(ir.syscalls.import);
     const bytes = host.readFile(file);
     if (bytes instanceof Error) {
       const reason = bytes instanceof FileTooLarge ? `it is ${bytes.size} bytes (limit ${MAX_PROFILE_BYTES})` : bytes.message;
@@ -63,7 +59,7 @@ export function resolveSyscalls(merged: Merged, ir: PolicyIR, chain: readonly Ch
         ds.push(diag('SF3203', { path: host.display(file), detail: `not UTF-8 JSON: ${(e as Error).message}` }, span));
       }
       if (doc !== undefined) {
-        const r = importSeccompProfile(doc, { capabilities: ir.process.capabilities, filter: m ? m[1]! : null });
+        const r = importSeccompProfile(doc, { capabilities: ir.process.capabilities, filter });
         if (!r.ok) ds.push(diag('SF3203', { path: host.display(file), detail: r.error }, span));
         else {
           ir.syscalls.imported = { file, sha256: createHash('sha256').update(bytes).digest('hex'), ...r.profile };
@@ -76,11 +72,4 @@ export function resolveSyscalls(merged: Merged, ir: PolicyIR, chain: readonly Ch
   }
   ds.push(...checkRuleConditions(merged, ir, chain));
   return ds;
-}
-
-/** Every syscall name a list of names and @groups stands for, sorted, without duplicates. */
-export function expandNames(entries: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (const e of entries) for (const n of e.startsWith('@') ? expandGroup(e) ?? [] : [e]) out.add(n);
-  return [...out].sort();
 }

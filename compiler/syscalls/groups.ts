@@ -305,6 +305,11 @@ export function expandGroup(name: string): readonly string[] | undefined {
   return expand(name, []);
 }
 
+/** The syscall names a list of names and @groups stands for (an unknown group stands for none). */
+export function expandEntries(entries: readonly string[]): string[] {
+  return entries.flatMap((e) => (e.startsWith('@') ? [...(expandGroup(e) ?? [])] : [e]));
+}
+
 /** Every group name, with its `@`, sorted. */
 export function groupNames(): readonly string[] {
   return GROUP_NAMES;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { importSeccompProfile } from '../../compiler/3-resolve/import-seccomp.js';
+import { importSeccompProfile, splitProfileSpec } from '../../compiler/3-resolve/import-seccomp.js';
 import { seccompFragment } from '../../compiler/seccomp-fragment.js';
 import { EXIT, parse, UsageError, type Io } from './main.js';
 
@@ -11,8 +11,8 @@ export function seccompCommand(args: string[], io: Io): number {
   const { positionals, values } = parse(rest, { cap: { type: 'string', multiple: true } });
   if (positionals.length !== 1) throw new UsageError('seccomp import takes one profile file');
   const spec = positionals[0]!;
-  const m = /#([A-Za-z0-9_-]+)$/.exec(spec);
-  const file = resolve(io.cwd, m ? spec.slice(0, m.index) : spec);
+  const parts = splitProfileSpec(spec);
+  const file = resolve(io.cwd, parts.file);
   const caps = values.cap ?? [];
   for (const c of caps) if (!/^CAP_[A-Z_]+$/.test(c)) throw new UsageError(`--cap ${c}: expected a capability name such as CAP_SYS_PTRACE`);
   let doc: unknown;
@@ -22,7 +22,7 @@ export function seccompCommand(args: string[], io: Io): number {
     io.err(`${spec}: error SF3202: cannot import seccomp profile: ${(e as Error).message}\n`);
     return EXIT.policy;
   }
-  const r = importSeccompProfile(doc, { capabilities: caps, filter: m ? m[1]! : null });
+  const r = importSeccompProfile(doc, { capabilities: caps, filter: parts.filter });
   if (!r.ok) {
     io.err(`${spec}: error SF3203: seccomp profile ${spec}: ${r.error}\n`);
     return EXIT.policy;

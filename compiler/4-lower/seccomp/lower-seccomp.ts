@@ -1,10 +1,11 @@
 import type { PolicyIR, SeccompArch, SyscallAction } from '../../ir/policy-ir.js';
 import { syscallArgs, syscallEntries, type Abi } from '../../syscalls/syscall-table.js';
 import { constantValue } from '../../syscalls/constants.js';
-import { expandGroup } from '../../syscalls/groups.js';
+import { expandEntries } from '../../syscalls/groups.js';
 import type { Pred } from './pred.js';
 import { lowerCondition, simplifyPred } from './lower-condition.js';
 import { parseCondition } from '../../2-validate/condition/parse-condition.js';
+import type { Expr } from '../../2-validate/condition/ast.js';
 
 /**
  * Phase 4: the syscalls section as one verdict function per (ABI, syscall number): an ordered
@@ -70,7 +71,7 @@ export function denyAction(def: SyscallAction): SyscallAction {
 function nameIndex(entries: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
   entries.forEach((e, i) => {
-    for (const n of e.startsWith('@') ? expandGroup(e) ?? [] : [e]) if (!m.has(n)) m.set(n, i);
+    for (const n of expandEntries([e])) if (!m.has(n)) m.set(n, i);
   });
   return m;
 }
@@ -85,7 +86,7 @@ interface RuleLike {
 
 function rulesOf(list: readonly { syscalls: string[]; when: string | null; action: SyscallAction; arches?: SeccompArch[] | null }[], base: string, what: string): RuleLike[] {
   return list.map((r, i) => ({
-    names: new Set(r.syscalls.flatMap((n) => (n.startsWith('@') ? expandGroup(n) ?? [] : [n]))),
+    names: new Set(expandEntries(r.syscalls)),
     when: r.when,
     action: r.action,
     why: { ptr: `${base}/${i}`, text: `${what} ${i + 1}${r.when ? ` when ${r.when}` : ''}` },
@@ -101,17 +102,23 @@ export function lowerSeccomp(ir: PolicyIR, arch: SeccompArch): SeccompPlan {
   const imported = sc.imported ? rulesOf(sc.imported.rules, '/syscalls/imported/rules', 'imported entry').filter((r) => !r.arches || r.arches.includes(arch)) : [];
   const defaultWhy: Why = { ptr: '/syscalls/default', text: 'default' };
   const predCache = new Map<string, Pred>();
+  const parsedCache = new Map<string, Expr>();
 
   const predFor = (when: string | null, name: string, abi: Abi): Pred => {
     if (when === null) return TRUE;
     const key = `${abi}\0${name}\0${when}`;
     let p = predCache.get(key);
     if (!p) {
-      const parsed = parseCondition(when);
-      if (!parsed.expr) throw new Error(`condition reached lowering unparsed: ${when}`);
+      let expr = parsedCache.get(when);
+      if (!expr) {
+        const parsed = parseCondition(when);
+        if (!parsed.expr) throw new Error(`condition reached lowering unparsed: ${when}`);
+        expr = parsed.expr;
+        parsedCache.set(when, expr);
+      }
       const args = syscallArgs(name, abi);
       if (!args) throw new Error(`no argument widths for ${name} on ${abi}`);
-      p = simplifyPred(lowerCondition(parsed.expr, args.widths, (c) => {
+      p = simplifyPred(lowerCondition(expr, args.widths, (c) => {
         const v = constantValue(abi, c);
         if (v === undefined) throw new Error(`unknown constant ${c} reached lowering`);
         return v;

@@ -119,7 +119,7 @@ class Gen {
   /** A's state at the last `ja`, while it is the last item (see place). */
   private lastJa: { state: AState } | null = null;
   private incoming = new Map<Label, AState[]>();
-  readonly shared = new Map<string, { label: Label; range: Range; section: string }>();
+  readonly shared = new Map<string, { label: Label; range: Range }>();
 
   constructor(private readonly where: (why: Why) => string) {}
 
@@ -257,7 +257,7 @@ function sectionTree(g: Gen, ranges: Range[], sectionName: string, uses: Map<str
       const key = ranges[i]!.key;
       let s = g.shared.get(key);
       if (!s) {
-        s = { label: g.newLabel(), range: ranges[i]!, section: sectionName };
+        s = { label: g.newLabel(), range: ranges[i]! };
         g.shared.set(key, s);
       } else s.range.names.push(...ranges[i]!.names);
       return s.label;
